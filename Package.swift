@@ -42,7 +42,10 @@ let package = Package(
             ]
         ),
         // Pure record logic: SPF flattening, DMARC ladder, MTA-STS, TLS-RPT.
-        .target(name: "RecordBuilder"),
+        .target(
+            name: "RecordBuilder",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         // SQLite inventory through GRDB.
         .target(
             name: "Inventory",
