@@ -1,0 +1,115 @@
+import DNSCore
+
+/// What the responder needs from a query, read without building a `DNSMessage`
+/// (RFC 1035 §4.1; RFC 6891 §6.1). The QNAME is known to be uncompressed, so the response
+/// can copy the question bytes and point at offset 12.
+struct ParsedQuery {
+    /// EDNS values the answer depends on.
+    struct EDNSInfo {
+        var udpPayloadSize: Int
+        var version: UInt8
+        var dnssecOK: Bool
+    }
+
+    /// Query ID.
+    let id: UInt16
+    /// Query flags word.
+    let flags: UInt16
+    /// Offset just after QCLASS (the question occupies 12..<questionEnd).
+    let questionEnd: Int
+    /// Wire length of the QNAME (uncompressed) in octets.
+    let qnameLength: Int
+    /// Lowercase wire QNAME.
+    let qnameKey: [UInt8]
+    /// QTYPE.
+    let qtype: RRType
+    /// QCLASS.
+    let qclass: RRClass
+    /// EDNS, if the query carried an OPT record.
+    let edns: EDNSInfo?
+
+    /// The result of reading a query's bytes.
+    enum Outcome {
+        /// Not worth an answer (shorter than a header, or QR=1).
+        case drop
+        /// OPCODE other than QUERY: answer NOTIMP (RFC 8906 §3.1.4).
+        case notImplemented(id: UInt16, flags: UInt16)
+        /// Malformed: answer FORMERR; `questionEnd` when the question itself was readable.
+        case formatError(id: UInt16, flags: UInt16, questionEnd: Int?)
+        /// A well-formed QUERY with one question.
+        case query(ParsedQuery)
+    }
+
+    /// Reads a query. Never traps on any input; work is linear in `bytes.count`.
+    static func parse(_ bytes: [UInt8]) -> Outcome {
+        guard bytes.count >= DNSHeader.size else { return .drop }
+        let id = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
+        let flags = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
+        if flags & 0x8000 != 0 { return .drop }
+        let opcode = (flags >> 11) & 0x0F
+        if opcode != 0 { return .notImplemented(id: id, flags: flags) }
+        let qdcount = UInt16(bytes[4]) << 8 | UInt16(bytes[5])
+        guard qdcount == 1 else { return .formatError(id: id, flags: flags, questionEnd: nil) }
+        let ancount = Int(UInt16(bytes[6]) << 8 | UInt16(bytes[7]))
+        let nscount = Int(UInt16(bytes[8]) << 8 | UInt16(bytes[9]))
+        let arcount = Int(UInt16(bytes[10]) << 8 | UInt16(bytes[11]))
+
+        // QNAME: uncompressed labels only (a pointer could only point into the header).
+        var key: [UInt8] = []
+        key.reserveCapacity(64)
+        var position = DNSHeader.size
+        while true {
+            guard position < bytes.count else { return .formatError(id: id, flags: flags, questionEnd: nil) }
+            let length = Int(bytes[position])
+            if length == 0 {
+                key.append(0)
+                position += 1
+                break
+            }
+            guard length <= DNSName.maxLabelLength,
+                  position + 1 + length <= bytes.count,
+                  key.count + 1 + length + 1 <= DNSName.maxWireLength
+            else { return .formatError(id: id, flags: flags, questionEnd: nil) }
+            key.append(UInt8(length))
+            var index = position + 1
+            let end = index + length
+            while index < end {
+                let byte = bytes[index]
+                key.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                index += 1
+            }
+            position = end
+        }
+        let qnameLength = position - DNSHeader.size
+        guard position + 4 <= bytes.count else { return .formatError(id: id, flags: flags, questionEnd: nil) }
+        let qtype = RRType(UInt16(bytes[position]) << 8 | UInt16(bytes[position + 1]))
+        let qclass = RRClass(UInt16(bytes[position + 2]) << 8 | UInt16(bytes[position + 3]))
+        let questionEnd = position + 4
+
+        // Remaining sections: skip, but validate, and pick up the OPT record.
+        var edns: EDNSInfo? = nil
+        var reader = WireReader(bytes, offset: questionEnd)
+        do {
+            for index in 0..<(ancount + nscount + arcount) {
+                let owner = try reader.readName()
+                let type = try reader.readUInt16("TYPE")
+                let rrClass = try reader.readUInt16("CLASS")
+                let ttl = try reader.readUInt32("TTL")
+                let length = Int(try reader.readUInt16("RDLENGTH"))
+                guard reader.remaining >= length else { throw DNSCoreError.truncated(field: "RDATA", offset: reader.offset) }
+                if type == RRType.opt.rawValue {
+                    guard index >= ancount + nscount, edns == nil, owner.isRoot else {
+                        throw DNSCoreError.malformedMessage(reason: "misplaced or repeated OPT record")
+                    }
+                    let info = try EDNS(optClass: rrClass, ttl: ttl, rdata: Array(bytes[reader.offset..<(reader.offset + length)]))
+                    edns = EDNSInfo(udpPayloadSize: Int(info.udpPayloadSize), version: info.version, dnssecOK: info.dnssecOK)
+                }
+                reader.offset += length
+            }
+        } catch {
+            return .formatError(id: id, flags: flags, questionEnd: questionEnd)
+        }
+        return .query(ParsedQuery(id: id, flags: flags, questionEnd: questionEnd, qnameLength: qnameLength,
+                                  qnameKey: key, qtype: qtype, qclass: qclass, edns: edns))
+    }
+}

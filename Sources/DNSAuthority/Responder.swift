@@ -1,0 +1,212 @@
+import DNSCore
+
+/// The authoritative responder: a pure function from query bytes and a snapshot to response
+/// bytes, or nil to drop (RFC 1034 §4.3.2; RFC 1035 §4.1; RFC 2308; RFC 6891; RFC 8482;
+/// RFC 8906). No locks, no parsing of stored data: answers are assembled from RRsets
+/// pre-rendered at compile time.
+///
+/// Guards, in order (each outcome is a value):
+/// 1. shorter than a header or QR=1 → drop;
+/// 2. OPCODE ≠ QUERY → NOTIMP, opcode echoed, other flags clear, header only (C36 c, d);
+/// 3. QDCOUNT ≠ 1 or an unreadable message → FORMERR (C36 a, b; C39);
+/// 4. EDNS version ≠ 0 → BADVERS: header RCODE 0, OPT extended RCODE 1, version 0,
+///    question echoed, no records (RFC 6891 §6.1.3, C27);
+/// 5. QCLASS CH → `version.bind`/`id.server` TXT when configured, else REFUSED;
+///    QCLASS other than IN/ANY → REFUSED; QTYPE AXFR/IXFR → REFUSED (no transfers);
+/// 6. outside every served zone → REFUSED, AA=0, question echoed (C35);
+/// 7. the zone answer: data, CNAME (chased through served zones, C20), NODATA or NXDOMAIN
+///    with the SOA at min(TTL, MINIMUM) in authority (C33), ENT → NODATA (C34), ANY → one
+///    RRset (RFC 8482), unknown types → NODATA (C36 f).
+///
+/// Sizes: UDP limit = max(512, min(client payload, `maxUDPPayload`)), 512 without EDNS;
+/// TCP 65535. An RRset that does not fit is left out whole and TC=1 set (C29).
+/// RD and CD are copied; RA, AD and Z are never set. Unexpected internal errors become
+/// SERVFAIL in one place.
+public struct Responder: Sendable {
+    /// The transport a query arrived on; decides the size limit.
+    public enum Transport: Sendable, Equatable {
+        /// UDP: EDNS-negotiated limit, 512 without EDNS (RFC 6891 §6.2.5).
+        case udp
+        /// TCP: up to 65535 octets (RFC 7766).
+        case tcp
+    }
+
+    /// RCODE values used (RFC 1035 §4.1.1; RFC 6891 §9).
+    enum RCode: UInt8 {
+        case noError = 0, formErr = 1, servFail = 2, nxDomain = 3, notImp = 4, refused = 5
+    }
+
+    /// The configuration in force.
+    public let configuration: ResponderConfiguration
+    /// CH TXT answers by lowercase wire name.
+    private let chaosAnswers: [[UInt8]: PrerenderedRRSet]
+    /// The synthesized RFC 8482 HINFO RRset when that ANY policy is chosen.
+    private let anyHINFO: PrerenderedRRSet?
+
+    /// Creates a responder.
+    ///
+    /// - Parameter configuration: sizes, ANY policy, CHAOS texts.
+    public init(configuration: ResponderConfiguration = ResponderConfiguration()) {
+        self.configuration = configuration
+        var chaos: [[UInt8]: PrerenderedRRSet] = [:]
+        func add(_ names: [String], _ text: String?) {
+            guard let text else { return }
+            for name in names {
+                guard let owner = try? DNSName(name) else { continue }
+                let record = ResourceRecord(name: owner, rrClass: .ch, ttl: 0, rdata: .txt(CharacterString.split(text)))
+                if let set = try? PrerenderedRRSet(records: [record]) { chaos[owner.key] = set }
+            }
+        }
+        add(["version.bind", "version.server"], configuration.chaosVersion)
+        add(["id.server", "hostname.bind"], configuration.chaosIdentity)
+        self.chaosAnswers = chaos
+        if case let .hinfo(ttl) = configuration.anyPolicy,
+           let cpu = try? CharacterString("RFC8482"), let os = try? CharacterString("") {
+            self.anyHINFO = try? PrerenderedRRSet(records: [ResourceRecord(name: .root, ttl: ttl, rdata: .hinfo(cpu: cpu, os: os))])
+        } else {
+            self.anyHINFO = nil
+        }
+    }
+
+    /// Answers one query.
+    ///
+    /// - Parameters:
+    ///   - query: the query message as received (for TCP, without the 2-octet length).
+    ///   - transport: `.udp` or `.tcp`.
+    ///   - snapshot: the zones to answer from.
+    /// - Returns: the response message, or nil when the query must be dropped.
+    public func respond(to query: [UInt8], transport: Transport, snapshot: ZoneSnapshot) -> [UInt8]? {
+        switch ParsedQuery.parse(query) {
+        case .drop:
+            return nil
+        case let .notImplemented(_, flags):
+            var writer = ResponseWriter(query: query, questionEnd: nil, limit: 512, reserve: 0)
+            // QR, the opcode echoed, RCODE NOTIMP; every other flag clear (RFC 8906 §3.1.4).
+            return writer.finish(flags: 0x8000 | (flags & 0x7800) | UInt16(RCode.notImp.rawValue), opt: nil)
+        case let .formatError(_, flags, questionEnd):
+            var writer = ResponseWriter(query: query, questionEnd: questionEnd, limit: 65535, reserve: 0)
+            return writer.finish(flags: responseFlags(flags, rcode: .formErr, authoritative: false, truncated: false), opt: nil)
+        case let .query(parsed):
+            do {
+                return try answer(parsed, query: query, transport: transport, snapshot: snapshot)
+            } catch {
+                // The one place an unexpected error becomes SERVFAIL.
+                var writer = ResponseWriter(query: query, questionEnd: parsed.questionEnd, limit: 65535, reserve: 0)
+                return writer.finish(flags: responseFlags(parsed.flags, rcode: .servFail, authoritative: false, truncated: false),
+                                     opt: optFields(parsed, extendedRCode: 0))
+            }
+        }
+    }
+
+    /// Answers one query given as raw memory (copied once; see `respond(to:transport:snapshot:)`).
+    public func respond(to query: UnsafeRawBufferPointer, transport: Transport, snapshot: ZoneSnapshot) -> [UInt8]? {
+        respond(to: Array(query), transport: transport, snapshot: snapshot)
+    }
+
+    /// Response flags: QR=1, OPCODE 0, AA and TC as given, RD and CD copied from the query,
+    /// RA/Z/AD clear, and the low 4 bits of the RCODE.
+    private func responseFlags(_ queryFlags: UInt16, rcode: RCode, authoritative: Bool, truncated: Bool) -> UInt16 {
+        var flags: UInt16 = 0x8000 | (queryFlags & 0x0110) | UInt16(rcode.rawValue)
+        if authoritative { flags |= 0x0400 }
+        if truncated { flags |= 0x0200 }
+        return flags
+    }
+
+    /// The OPT fields for the response, or nil when the query had no OPT.
+    private func optFields(_ parsed: ParsedQuery, extendedRCode: UInt8) -> (payload: Int, extendedRCode: UInt8, dnssecOK: Bool)? {
+        guard let edns = parsed.edns else { return nil }
+        return (configuration.maxUDPPayload, extendedRCode, edns.dnssecOK)
+    }
+
+    /// The size limit for this query's response in octets.
+    private func sizeLimit(_ parsed: ParsedQuery, transport: Transport) -> Int {
+        switch transport {
+        case .tcp: return 65535
+        case .udp:
+            guard let edns = parsed.edns else { return 512 }
+            return max(512, min(edns.udpPayloadSize, configuration.maxUDPPayload))
+        }
+    }
+
+    /// Steps 4–7 for a well-formed query.
+    private func answer(_ parsed: ParsedQuery, query: [UInt8], transport: Transport, snapshot: ZoneSnapshot) throws -> [UInt8] {
+        let reserve = parsed.edns == nil ? 0 : ResponseWriter.optSize
+        var writer = ResponseWriter(query: query, questionEnd: parsed.questionEnd,
+                                    limit: sizeLimit(parsed, transport: transport), reserve: reserve)
+
+        // EDNS version other than 0: BADVERS (extended RCODE 16 = OPT 1, header 0).
+        if let edns = parsed.edns, edns.version != 0 {
+            return writer.finish(flags: responseFlags(parsed.flags, rcode: .noError, authoritative: false, truncated: false),
+                                 opt: optFields(parsed, extendedRCode: 1))
+        }
+
+        func refused(_ writer: inout ResponseWriter) -> [UInt8] {
+            writer.finish(flags: responseFlags(parsed.flags, rcode: .refused, authoritative: false, truncated: false),
+                          opt: optFields(parsed, extendedRCode: 0))
+        }
+
+        if parsed.qclass == .ch {
+            guard let set = chaosAnswers[parsed.qnameKey] else { return refused(&writer) }
+            if parsed.qtype == .txt || parsed.qtype == .any {
+                _ = writer.append(set, section: .answer, ownerOffset: DNSHeader.size, ownerLength: parsed.qnameLength)
+            }
+            return writer.finish(flags: responseFlags(parsed.flags, rcode: .noError, authoritative: true, truncated: writer.truncated),
+                                 opt: optFields(parsed, extendedRCode: 0))
+        }
+        guard parsed.qclass == .in || parsed.qclass == .any else { return refused(&writer) }
+        guard parsed.qtype != .axfr && parsed.qtype != .ixfr else { return refused(&writer) }
+        guard let firstZone = snapshot.zoneIndex(enclosingKey: parsed.qnameKey) else { return refused(&writer) }
+
+        var zone = snapshot.zones[firstZone]
+        var ownerKey = parsed.qnameKey
+        var ownerOffset = DNSHeader.size
+        var ownerLength = parsed.qnameLength
+        var visited: [[UInt8]] = []
+        var rcode = RCode.noError
+
+        chase: while true {
+            switch zone.node(forKey: ownerKey, type: parsed.qtype) {
+            case let .found(set):
+                if parsed.qtype == .any, let hinfo = anyHINFO, set.type != .cname {
+                    _ = writer.append(hinfo, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                } else {
+                    _ = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                }
+                break chase
+            case let .cname(set):
+                guard let target = set.cnameTarget else {
+                    throw DNSAuthorityError.internalInconsistency(reason: "CNAME RRset without a target")
+                }
+                guard let rdataOffset = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength) else {
+                    break chase
+                }
+                visited.append(ownerKey)
+                guard visited.count <= configuration.maxCNAMEChain,
+                      !visited.contains(target.key),
+                      let next = snapshot.zoneIndex(enclosingKey: target.key)
+                else { break chase }
+                zone = snapshot.zones[next]
+                ownerKey = target.key
+                ownerOffset = rdataOffset
+                ownerLength = target.wireLength
+            case .noData:
+                appendNegativeSOA(zone, &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                break chase
+            case .nxDomain:
+                rcode = .nxDomain
+                appendNegativeSOA(zone, &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                break chase
+            }
+        }
+        return writer.finish(flags: responseFlags(parsed.flags, rcode: rcode, authoritative: true, truncated: writer.truncated),
+                             opt: optFields(parsed, extendedRCode: 0))
+    }
+
+    /// Appends the zone's negative SOA to the authority section, its owner a pointer to the
+    /// apex suffix of the uncompressed name at `ownerOffset` (RFC 2308 §3).
+    private func appendNegativeSOA(_ zone: Zone, _ writer: inout ResponseWriter, ownerOffset: Int, ownerLength: Int) {
+        let apexLength = zone.origin.wireLength
+        _ = writer.append(zone.negativeSOA, section: .authority,
+                          ownerOffset: ownerOffset + ownerLength - apexLength, ownerLength: apexLength)
+    }
+}

@@ -1,0 +1,144 @@
+import DNSCore
+
+/// Compiles a list of records into an immutable `Zone`, checking it first (NSD
+/// `zonec`/Knot `adjust` style: all thinking at load time).
+public enum ZoneCompiler {
+    /// Checks and compiles a zone.
+    ///
+    /// Checks (each failure names the owner and type):
+    /// - every owner is at or below `origin`; class is IN; no meta types (OPT, ANY, AXFR…);
+    /// - exactly one SOA, at the apex (RFC 1035 §5.2); at least one NS at the apex;
+    ///   no NS below the apex (delegations are not served);
+    /// - a CNAME is alone at its owner and single (RFC 2181 §10.1; RFC 1034 §3.6.2);
+    /// - TXT has at least one character-string, each ≤ 255 octets (RFC 1035 §3.3.14, C30);
+    ///   RDATA given in generic form for a known type is decoded and validated;
+    /// - one TTL per RRset (RFC 2181 §5.2) and no duplicate records (RFC 2181 §5).
+    ///
+    /// Empty non-terminals are computed: every ancestor of an owner, up to the apex, that has
+    /// no data of its own (RFC 8020 §2, C34). The negative SOA is rendered with TTL
+    /// min(SOA TTL, MINIMUM) (RFC 2308 §3).
+    ///
+    /// - Parameters:
+    ///   - origin: the zone apex.
+    ///   - records: the zone's records in any order.
+    /// - Returns: the compiled zone.
+    /// - Throws: `DNSAuthorityError`.
+    public static func compile(origin: DNSName, records: [ResourceRecord]) throws -> Zone {
+        var grouped: [[UInt8]: (name: DNSName, sets: [RRType: [ResourceRecord]], order: [RRType])] = [:]
+        var normalized: [ResourceRecord] = []
+        normalized.reserveCapacity(records.count)
+        for input in records {
+            let record = try normalize(input)
+            let owner = record.name.description
+            guard record.name.isSubdomain(of: origin) else {
+                throw DNSAuthorityError.ownerOutsideZone(owner: owner, type: record.type.description, origin: origin.description)
+            }
+            guard record.rrClass == .in else {
+                throw DNSAuthorityError.wrongClass(owner: owner, type: record.type.description, rrClass: record.rrClass.description)
+            }
+            if record.type.isMetaType {
+                throw DNSAuthorityError.metaTypeInZone(owner: owner, type: record.type.description)
+            }
+            if record.type == .soa && record.name != origin {
+                throw DNSAuthorityError.soaNotAtApex(owner: owner, origin: origin.description)
+            }
+            if record.type == .ns && record.name != origin {
+                throw DNSAuthorityError.delegationNotSupported(owner: owner)
+            }
+            if case let .txt(strings) = record.rdata {
+                if strings.isEmpty {
+                    throw DNSAuthorityError.invalidRData(owner: owner, type: "TXT", reason: "no character-strings (RFC 1035 §3.3.14 needs one or more)")
+                }
+                if let long = strings.first(where: { $0.bytes.count > CharacterString.maxLength }) {
+                    throw DNSAuthorityError.invalidRData(owner: owner, type: "TXT", reason: "character-string of \(long.bytes.count) octets exceeds 255")
+                }
+            }
+            var entry = grouped[record.name.key] ?? (name: record.name, sets: [:], order: [])
+            if entry.sets[record.type] == nil { entry.order.append(record.type) }
+            var set = entry.sets[record.type] ?? []
+            if set.contains(record) {
+                throw DNSAuthorityError.duplicateRecord(owner: owner, type: record.type.description)
+            }
+            if let first = set.first, first.ttl != record.ttl {
+                throw DNSAuthorityError.inconsistentTTL(owner: owner, type: record.type.description, ttls: [first.ttl, record.ttl])
+            }
+            set.append(record)
+            entry.sets[record.type] = set
+            grouped[record.name.key] = entry
+            normalized.append(record)
+        }
+
+        // Apex: exactly one SOA, at least one NS.
+        let apex = grouped[origin.key]
+        let soaRecords = apex?.sets[.soa] ?? []
+        guard let soa = soaRecords.first, case let .soa(soaData) = soa.rdata else {
+            throw DNSAuthorityError.missingSOA(origin: origin.description)
+        }
+        guard soaRecords.count == 1 else {
+            throw DNSAuthorityError.multipleSOA(origin: origin.description, count: soaRecords.count)
+        }
+        guard apex?.sets[.ns]?.isEmpty == false else {
+            throw DNSAuthorityError.missingApexNS(origin: origin.description)
+        }
+
+        // CNAME exclusivity and singleness.
+        for (_, entry) in grouped {
+            guard let cnames = entry.sets[.cname] else { continue }
+            if cnames.count > 1 {
+                throw DNSAuthorityError.multipleCNAME(owner: entry.name.description, count: cnames.count)
+            }
+            let others = entry.sets.keys.filter { $0 != .cname }.sorted()
+            if !others.isEmpty {
+                throw DNSAuthorityError.cnameWithOtherData(owner: entry.name.description, otherTypes: others.map(\.description))
+            }
+        }
+
+        // Nodes with pre-rendered RRsets.
+        var nodes: [[UInt8]: ZoneNode] = [:]
+        nodes.reserveCapacity(grouped.count * 2)
+        for (key, entry) in grouped {
+            let sets = try entry.sets.keys.sorted().map { type in
+                try PrerenderedRRSet(records: entry.sets[type]!)
+            }
+            nodes[key] = ZoneNode(name: entry.name, rrsets: sets)
+        }
+
+        // Empty non-terminals: ancestors up to the apex without data of their own.
+        for (_, entry) in grouped {
+            var current = entry.name.parent
+            while let name = current, name.isSubdomain(of: origin), name != origin {
+                if nodes[name.key] == nil {
+                    nodes[name.key] = ZoneNode(name: name, rrsets: [])
+                } else {
+                    break
+                }
+                current = name.parent
+            }
+        }
+
+        let negativeTTL = min(soa.ttl, soaData.minimum)
+        let negativeSOA = try PrerenderedRRSet(records: [soa], ttlOverride: negativeTTL)
+        let ordered = [soa] + normalized.enumerated().filter { $0.element.type != .soa }.sorted { lhs, rhs in
+            if lhs.element.name != rhs.element.name { return lhs.element.name < rhs.element.name }
+            if lhs.element.type != rhs.element.type { return lhs.element.type < rhs.element.type }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+        return Zone(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL, records: ordered,
+                    nodes: nodes, negativeSOA: negativeSOA)
+    }
+
+    /// Turns RDATA given in generic (RFC 3597) form for a type DNSCore knows into its typed
+    /// form, validating it on the way.
+    static func normalize(_ record: ResourceRecord) throws -> ResourceRecord {
+        guard case let .unknown(type, bytes) = record.rdata else { return record }
+        let known: [RRType] = [.a, .aaaa, .ns, .cname, .ptr, .mx, .soa, .txt, .hinfo]
+        guard known.contains(type) else { return record }
+        do {
+            var reader = WireReader(bytes, offset: 0, minimumPointerTarget: Int.max)
+            let typed = try RData.decode(type: type, length: bytes.count, from: &reader)
+            return ResourceRecord(name: record.name, rrClass: record.rrClass, ttl: record.ttl, rdata: typed)
+        } catch let error as DNSCoreError {
+            throw DNSAuthorityError.invalidRData(owner: record.name.description, type: type.description, reason: error.description)
+        }
+    }
+}
