@@ -1,0 +1,219 @@
+import GRDB
+import RecordBuilder
+
+extension Inventory {
+    /// Adds customer domain `name` at stage `monitor` (since `now`), approves `senders`, and
+    /// writes one audit row.
+    ///
+    /// - Throws: ``InventoryError/notInitialized``; ``InventoryError/domainExists(_:)``;
+    ///   ``InventoryError/hostedNameTooLong(domain:name:octets:)`` when a hosted name would
+    ///   exceed 255 octets (RFC 1035 §2.3.4); ``InventoryError/conflict(subject:reason:)`` when
+    ///   `name` is the hosted or report zone or under one; ``InventoryError/unknownSender(slug:suggestions:)``;
+    ///   ``InventoryError/invalidValue(argument:value:reason:)`` from ``DomainChanges``.
+    @discardableResult
+    public func addDomain(_ name: InventoryName, changes: DomainChanges = DomainChanges(), senders: [SenderSlug] = [],
+                          actor: String, now: Int64) throws -> HostedDomain {
+        try write { db in
+            let settings = try Self.requireSettings(db)
+            for zone in [settings.hostedZone, settings.reportZone]
+            where name == zone || name.text.hasSuffix("." + zone.text) {
+                throw InventoryError.conflict(subject: name.text,
+                                              reason: "a customer domain cannot be the served zone '\(zone.text)' or under it")
+            }
+            try HostedNames(domain: name, hostedZone: settings.hostedZone, reportZone: settings.reportZone)
+                .check(domain: name)
+            if try Self.domainID(db, name) != nil { throw InventoryError.domainExists(name.text) }
+            var domain = HostedDomain(name: name, stageSince: now, createdAt: now)
+            try changes.apply(to: &domain)
+            try db.execute(
+                sql: "INSERT INTO domains (name, dmarc_stage, stage_since, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [name.text, domain.stage.rawValue, now, now])
+            let id = db.lastInsertedRowID
+            try Self.storePolicy(db, id: id, domain: domain)
+            var approved: [SenderSlug] = []
+            for slug in senders where !approved.contains(slug) {
+                let senderID = try Self.requireSenderID(db, slug)
+                try db.execute(sql: "INSERT INTO approvals (domain_id, sender_id, approved_at) VALUES (?, ?, ?)",
+                               arguments: [id, senderID, now])
+                approved.append(slug)
+            }
+            struct Created: Encodable {
+                var domain: HostedDomain
+                var senders: [SenderSlug]
+            }
+            try audit(db, time: now, actor: actor, action: .domainAdd, subject: name.text, before: nil,
+                      after: Self.json(Created(domain: domain, senders: approved)), reason: nil)
+            return domain
+        }
+    }
+
+    /// Changes policy fields of `name` and writes one audit row with before and after.
+    ///
+    /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/invalidValue(argument:value:reason:)``
+    ///   when `changes` is empty or invalid.
+    @discardableResult
+    public func updateDomain(_ name: InventoryName, changes: DomainChanges, actor: String, now: Int64,
+                             reason: String? = nil) throws -> HostedDomain {
+        if changes.isEmpty {
+            throw InventoryError.invalidValue(argument: "options", value: "", reason: "nothing to change: give at least one option")
+        }
+        return try write { db in
+            let (id, before) = try Self.requireDomain(db, name)
+            var after = before
+            try changes.apply(to: &after)
+            try Self.storePolicy(db, id: id, domain: after)
+            try audit(db, time: now, actor: actor, action: .domainUpdate, subject: name.text,
+                      before: Self.json(before), after: Self.json(after), reason: reason)
+            return after
+        }
+    }
+
+    /// Removes `name` with its approvals, ranges, patterns and published state.
+    ///
+    /// While MTA-STS is `testing` or `enforce`, removal is refused unless `force`: set the mode
+    /// to `none` and wait `max_age` first, so senders' cached policies expire (RFC 8461 §8.3).
+    ///
+    /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/conflict(subject:reason:)``.
+    public func removeDomain(_ name: InventoryName, force: Bool = false, actor: String, now: Int64,
+                             reason: String? = nil) throws {
+        try write { db in
+            let (id, before) = try Self.requireDomain(db, name)
+            if !force, let mode = before.mtaSTSMode, mode != .none {
+                throw InventoryError.conflict(
+                    subject: name.text,
+                    reason: "MTA-STS is in '\(mode.rawValue)' mode; run 'herald mta-sts set \(name.text) --mode none' "
+                        + "and wait max_age (\(before.effectiveMaxAge ?? 0) s) before removing, or use --force (RFC 8461 §8.3)")
+            }
+            try db.execute(sql: "DELETE FROM domains WHERE id = ?", arguments: [id])
+            try audit(db, time: now, actor: actor, action: .domainRemove, subject: name.text,
+                      before: Self.json(before), after: nil, reason: reason)
+        }
+    }
+
+    /// The domain named `name`, or `nil`.
+    public func domain(_ name: InventoryName) throws -> HostedDomain? {
+        try read { db in try Self.fetchDomain(db, name)?.1 }
+    }
+
+    /// Every domain, by name.
+    public func domains() throws -> [HostedDomain] {
+        try read { db in try Self.fetchAllDomains(db).map(\.1) }
+    }
+
+    /// Sets the MTA-STS mode of `name`, optionally its `max_age` and `mx` patterns, with one
+    /// audit row (RFC 8461 §3.2, §8.3).
+    ///
+    /// - Parameters:
+    ///   - mode: `testing`, `enforce`, or `none` (withdrawal: served for the last `max_age`).
+    ///   - maxAge: `.set(seconds)` (0…31557600), `.cleared` for the mode's default, `.unchanged`.
+    ///   - mxPatterns: replacement patterns, or `nil` to keep the stored ones.
+    /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/invalidValue(argument:value:reason:)``
+    ///   for an out-of-range `max_age` or `testing`/`enforce` without patterns.
+    @discardableResult
+    public func setMTASTS(_ name: InventoryName, mode: MTASTSMode, maxAge: FieldChange<Int> = .unchanged,
+                          mxPatterns: [MXPattern]? = nil, actor: String, now: Int64,
+                          reason: String? = nil) throws -> HostedDomain {
+        try write { db in
+            let (id, before) = try Self.requireDomain(db, name)
+            var after = before
+            after.mtaSTSMode = mode
+            after.maxAge = maxAge.applied(to: before.maxAge)
+            if let mxPatterns { after.mxPatterns = mxPatterns }
+            try DomainChanges.validate(after)
+            try Self.storePolicy(db, id: id, domain: after)
+            try audit(db, time: now, actor: actor, action: .mtaSTSSet, subject: name.text,
+                      before: Self.json(before), after: Self.json(after), reason: reason)
+            return after
+        }
+    }
+
+    // MARK: - Rows
+
+    /// Writes every policy column and the pattern list of domain `id`.
+    static func storePolicy(_ db: Database, id: Int64, domain: HostedDomain) throws {
+        try db.execute(
+            sql: """
+                UPDATE domains SET sp = ?, np = ?, adkim = ?, aspf = ?, rua = ?, ruf = ?, mta_sts_mode = ?,
+                    mta_sts_max_age = ?, tlsrpt_rua = ?, spf_all = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                domain.subdomainPolicy?.rawValue, domain.nonexistentPolicy?.rawValue, domain.adkim?.rawValue,
+                domain.aspf?.rawValue, domain.extraRUA?.description, domain.ruf?.description,
+                domain.mtaSTSMode?.rawValue, domain.maxAge, domain.tlsrptRUA?.description, domain.spfAll.rawValue, id,
+            ])
+        let stored = try String.fetchAll(
+            db, sql: "SELECT pattern FROM domain_mx_patterns WHERE domain_id = ? ORDER BY position", arguments: [id])
+        if stored != domain.mxPatterns.map(\.text) {
+            try db.execute(sql: "DELETE FROM domain_mx_patterns WHERE domain_id = ?", arguments: [id])
+            for (position, pattern) in domain.mxPatterns.enumerated() {
+                try db.execute(sql: "INSERT INTO domain_mx_patterns (domain_id, position, pattern) VALUES (?, ?, ?)",
+                               arguments: [id, position, pattern.text])
+            }
+        }
+    }
+
+    /// The row id of domain `name`, or `nil`.
+    static func domainID(_ db: Database, _ name: InventoryName) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM domains WHERE name = ?", arguments: [name.text])
+    }
+
+    /// The row id and value of domain `name`, or throws ``InventoryError/unknownDomain(_:)``.
+    static func requireDomain(_ db: Database, _ name: InventoryName) throws -> (Int64, HostedDomain) {
+        guard let found = try fetchDomain(db, name) else { throw InventoryError.unknownDomain(name.text) }
+        return found
+    }
+
+    static func fetchDomain(_ db: Database, _ name: InventoryName) throws -> (Int64, HostedDomain)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM domains WHERE name = ?", arguments: [name.text]) else {
+            return nil
+        }
+        return try decodeDomain(db, row)
+    }
+
+    static func fetchAllDomains(_ db: Database) throws -> [(Int64, HostedDomain)] {
+        try Row.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name").map { try decodeDomain(db, $0) }
+    }
+
+    /// Decodes a `domains` row and its patterns; a value the schema should have refused
+    /// throws ``InventoryError/corruptRow(table:column:value:)``.
+    static func decodeDomain(_ db: Database, _ row: Row) throws -> (Int64, HostedDomain) {
+        func value<T: RawRepresentable>(_ column: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+            guard let text: String = row[column] else { return nil }
+            guard let value = T(rawValue: text) else {
+                throw InventoryError.corruptRow(table: "domains", column: column, value: text)
+            }
+            return value
+        }
+        func uri(_ column: String) throws -> ReportURI? {
+            guard let text: String = row[column] else { return nil }
+            guard let uri = ReportURI(stored: text) else {
+                throw InventoryError.corruptRow(table: "domains", column: column, value: text)
+            }
+            return uri
+        }
+        let id: Int64 = row["id"]
+        guard let stage = try value("dmarc_stage", DMARCStage.self) else {
+            throw InventoryError.corruptRow(table: "domains", column: "dmarc_stage", value: "NULL")
+        }
+        let patterns = try String.fetchAll(
+            db, sql: "SELECT pattern FROM domain_mx_patterns WHERE domain_id = ? ORDER BY position", arguments: [id])
+        let domain = HostedDomain(
+            name: InventoryName(trusted: row["name"]),
+            stage: stage,
+            stageSince: row["stage_since"],
+            subdomainPolicy: try value("sp", DMARCPolicy.self),
+            nonexistentPolicy: try value("np", DMARCPolicy.self),
+            adkim: try value("adkim", DMARCAlignment.self),
+            aspf: try value("aspf", DMARCAlignment.self),
+            extraRUA: try uri("rua"),
+            ruf: try uri("ruf"),
+            mtaSTSMode: try value("mta_sts_mode", MTASTSMode.self),
+            mxPatterns: patterns.map(MXPattern.init(trusted:)),
+            maxAge: row["mta_sts_max_age"],
+            tlsrptRUA: try uri("tlsrpt_rua"),
+            spfAll: try value("spf_all", SPFQualifier.self) ?? .softfail,
+            createdAt: row["created_at"])
+        return (id, domain)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+extension Inventory {
+    /// Writes the operator's settings once (`herald init`), with an audit row.
+    ///
+    /// - Throws: ``InventoryError/alreadyInitialized`` if settings exist;
+    ///   ``InventoryError/invalidValue(argument:value:reason:)`` for an empty name-server or
+    ///   policy-address list or a mailbox that is not `local@domain`.
+    public func initialize(_ settings: InventorySettings, actor: String, now: Int64) throws {
+        if settings.nameServers.isEmpty {
+            throw InventoryError.invalidValue(argument: "--ns", value: "", reason: "at least one name server is needed")
+        }
+        if settings.policyAddresses.isEmpty {
+            throw InventoryError.invalidValue(argument: "--policy-address", value: "",
+                                              reason: "at least one policy server address is needed")
+        }
+        _ = try ReportURI.mailAddress(settings.dmarcMailbox, argument: "--dmarc-mailbox", original: settings.dmarcMailbox)
+        _ = try ReportURI.mailAddress(settings.tlsrptMailbox, argument: "--tlsrpt-mailbox", original: settings.tlsrptMailbox)
+        try write { db in
+            if try Self.fetchSettings(db) != nil { throw InventoryError.alreadyInitialized }
+            try db.execute(
+                sql: """
+                    INSERT INTO settings (id, hosted_zone, report_zone, name_servers, soa_refresh, soa_retry,
+                        soa_expire, soa_minimum, soa_ttl, policy_addresses, dmarc_mailbox, tlsrpt_mailbox,
+                        pct_shim, published_serial, created_at)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    settings.hostedZone.text, settings.reportZone.text, Self.json(settings.nameServers),
+                    settings.soa.refresh, settings.soa.retry, settings.soa.expire, settings.soa.minimum,
+                    settings.soa.ttl, Self.json(settings.policyAddresses), settings.dmarcMailbox,
+                    settings.tlsrptMailbox, settings.pctShim, Int64(settings.publishedSerial), now,
+                ])
+            try audit(db, time: now, actor: actor, action: .initialize, subject: "settings",
+                      before: nil, after: Self.json(settings), reason: nil)
+        }
+    }
+
+    /// The settings, or `nil` before `herald init`.
+    public func settings() throws -> InventorySettings? {
+        try read { db in try Self.fetchSettings(db) }
+    }
+
+    /// Records the SOA serial of the snapshot just published. Does not change
+    /// ``inventoryGeneration()`` and writes no audit row.
+    ///
+    /// - Throws: ``InventoryError/notInitialized``.
+    public func setPublishedSerial(_ serial: UInt32) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE settings SET published_serial = ? WHERE id = 1", arguments: [Int64(serial)])
+            if db.changesCount == 0 { throw InventoryError.notInitialized }
+        }
+    }
+
+    /// Reads the settings row inside a transaction.
+    static func fetchSettings(_ db: Database) throws -> InventorySettings? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM settings WHERE id = 1") else { return nil }
+        let decoder = JSONDecoder()
+        func list<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
+            let text: String = row[column]
+            do {
+                return try decoder.decode(T.self, from: Data(text.utf8))
+            } catch {
+                throw InventoryError.corruptRow(table: "settings", column: column, value: text)
+            }
+        }
+        let serial: Int64 = row["published_serial"]
+        return InventorySettings(
+            hostedZone: InventoryName(trusted: row["hosted_zone"]),
+            reportZone: InventoryName(trusted: row["report_zone"]),
+            nameServers: try list("name_servers", [InventoryName].self),
+            soa: .init(refresh: row["soa_refresh"], retry: row["soa_retry"], expire: row["soa_expire"],
+                       minimum: row["soa_minimum"], ttl: row["soa_ttl"]),
+            policyAddresses: try list("policy_addresses", [InventoryAddress].self),
+            dmarcMailbox: row["dmarc_mailbox"],
+            tlsrptMailbox: row["tlsrpt_mailbox"],
+            pctShim: row["pct_shim"],
+            publishedSerial: UInt32(clamping: serial))
+    }
+
+    /// Reads the settings row or throws ``InventoryError/notInitialized``.
+    static func requireSettings(_ db: Database) throws -> InventorySettings {
+        guard let settings = try fetchSettings(db) else { throw InventoryError.notInitialized }
+        return settings
+    }
+}

@@ -1,0 +1,64 @@
+import GRDB
+
+/// Everything a build needs, read in one transaction so it is consistent.
+public struct InventorySnapshot: Sendable, Equatable {
+    /// One customer domain with what hangs off it.
+    public struct Entry: Sendable, Equatable {
+        /// The domain and its policy choices.
+        public var domain: HostedDomain
+        /// Approved senders, by slug.
+        public var senders: [Sender]
+        /// The customer's own sending ranges, IPv4 first, numeric order.
+        public var ranges: [DomainRange]
+        /// The last published state, or `nil` before the first build attempt.
+        public var published: PublishedState?
+        /// The names served for the domain.
+        public var hostedNames: HostedNames
+    }
+
+    /// The operator's settings.
+    public var settings: InventorySettings
+    /// ``Inventory/inventoryGeneration()`` as of this snapshot.
+    public var generation: Int64
+    /// Every domain, by name.
+    public var entries: [Entry]
+}
+
+extension Inventory {
+    /// Reads settings, every domain with its senders, ranges and published state, and the
+    /// generation, in one read transaction.
+    ///
+    /// - Throws: ``InventoryError/notInitialized``.
+    public func snapshot() throws -> InventorySnapshot {
+        try read { db in
+            let settings = try Self.requireSettings(db)
+            let generation = try Int64.fetchOne(db, sql: "SELECT value FROM inventory_generation WHERE id = 1") ?? 0
+            let entries = try Self.fetchAllDomains(db).map { id, domain in
+                InventorySnapshot.Entry(
+                    domain: domain,
+                    senders: try Self.fetchApprovedSenders(db, domainID: id),
+                    ranges: try Self.fetchRanges(db, domainID: id),
+                    published: try Self.fetchPublished(db, domainID: id),
+                    hostedNames: HostedNames(domain: domain.name, hostedZone: settings.hostedZone,
+                                             reportZone: settings.reportZone))
+            }
+            return InventorySnapshot(settings: settings, generation: generation, entries: entries)
+        }
+    }
+
+    /// One domain with its senders, ranges, published state and hosted names.
+    ///
+    /// - Throws: ``InventoryError/notInitialized``; ``InventoryError/unknownDomain(_:)``.
+    public func entry(_ name: InventoryName) throws -> InventorySnapshot.Entry {
+        try read { db in
+            let settings = try Self.requireSettings(db)
+            let (id, domain) = try Self.requireDomain(db, name)
+            return InventorySnapshot.Entry(
+                domain: domain,
+                senders: try Self.fetchApprovedSenders(db, domainID: id),
+                ranges: try Self.fetchRanges(db, domainID: id),
+                published: try Self.fetchPublished(db, domainID: id),
+                hostedNames: HostedNames(domain: domain.name, hostedZone: settings.hostedZone, reportZone: settings.reportZone))
+        }
+    }
+}
