@@ -1,0 +1,100 @@
+/// An `include:` kept unflattened in the hosted record, with the lookups behind it.
+public struct SPFKeptInclude: Hashable, Sendable {
+    /// The included name, lowercase, no trailing dot.
+    public var name: String
+    /// DNS-querying terms inside the included tree (not counting the include itself).
+    public var lookups: Int
+
+    /// Creates a kept include.
+    public init(name: String, lookups: Int) {
+        self.name = normalizedDomain(name)
+        self.lookups = lookups
+    }
+}
+
+/// The hosted SPF records for one customer domain and what they cost a receiver.
+public struct SPFRendering: Hashable, Sendable {
+    /// `D._spf.H` first, then `_1.D._spf.H`, `_2.D._spf.H`, … in chain order.
+    public let records: [HostedTXT]
+    /// DNS lookups a receiver spends, counting the customer's own `include:D._spf.H` (§4.6.4).
+    public let lookups: Int
+}
+
+/// Renders pass sets into hosted SPF records (RECORDS.md "SPF"; RFC 7208 §3.3, §3.4, §4.6.4).
+///
+/// Output is canonical: `v=spf1`, the `ip4:` terms in numeric order, then `ip6:`, then kept
+/// `include:`s (sorted), then the chain `include:_N.D._spf.H`, then the `all` term on the top
+/// record only. `/32` and `/128` are omitted. Each record's RDATA is at most ``maxRDATA`` octets
+/// so a non-EDNS answer fits in 512 octets (§3.4); character-strings are at most 255 octets and
+/// split only between terms (§3.3).
+public enum SPFRenderer {
+    /// The RDATA limit per record, in octets (RECORDS.md: 450 so an answer fits in 512).
+    public static let maxRDATA = 450
+
+    /// The hosted SPF owner for `domain` in `hostedZone`: `D._spf.H`.
+    public static func owner(domain: String, hostedZone: String) -> String {
+        "\(normalizedDomain(domain))._spf.\(normalizedDomain(hostedZone))"
+    }
+
+    /// Renders the hosted SPF records.
+    /// - Parameters:
+    ///   - domain: the customer domain `D`.
+    ///   - hostedZone: the operator's hosted zone `H`.
+    ///   - pass: every address to authorise (union of flattened pass sets and own ranges).
+    ///   - keptIncludes: senders kept as `include:` with their own lookup counts.
+    ///   - all: the qualifier of the top record's `all` (not `+`).
+    ///   - maxRDATA: RDATA limit per record in octets (default ``maxRDATA``).
+    /// - Throws: ``SPFRenderError`` for `+all`, too many lookups (with the count), an oversized
+    ///   term or name.
+    public static func render(domain: String, hostedZone: String, pass: AddressSet,
+                              keptIncludes: [SPFKeptInclude], all: SPFQualifier,
+                              maxRDATA: Int = SPFRenderer.maxRDATA) throws(SPFRenderError) -> SPFRendering {
+        let d = normalizedDomain(domain)
+        guard all != .pass else { throw .permissiveAll(domain: d) }
+        let top = owner(domain: d, hostedZone: hostedZone)
+        var kept: [SPFKeptInclude] = []
+        for k in keptIncludes.sorted(by: { $0.name < $1.name }) where !kept.contains(where: { $0.name == k.name }) {
+            kept.append(k)
+        }
+        let terms = pass.networks.map(\.spfTerm) + kept.map { "include:\($0.name)" }
+        let allTerm = (all == .pass ? "" : all.rawValue) + "all"
+
+        func record(_ owner: String, _ body: [String]) -> HostedTXT? {
+            guard let strings = HostedTXT.split(terms: ["v=spf1"] + body) else { return nil }
+            let r = HostedTXT(owner: owner, strings: strings)
+            return r.rdataLength <= maxRDATA ? r : nil
+        }
+
+        var records: [HostedTXT] = []
+        var index = 0
+        var link = 0
+        while true {
+            let name = link == 0 ? top : "_\(link).\(top)"
+            if name.utf8.count + 2 > 255 { throw .nameTooLong(name: name, excess: name.utf8.count + 2 - 255) }
+            let tail = link == 0 ? [allTerm] : []
+            if let r = record(name, Array(terms[index...]) + tail) {
+                records.append(r)
+                break
+            }
+            let next = "include:_\(link + 1).\(top)"
+            var take = 0
+            var best: HostedTXT? = nil
+            while index + take < terms.count,
+                  let r = record(name, Array(terms[index..<(index + take + 1)]) + [next] + tail) {
+                best = r
+                take += 1
+            }
+            guard let best, take > 0 else { throw .termTooLong(owner: name, term: terms[index]) }
+            records.append(best)
+            index += take
+            link += 1
+        }
+        let keptCost = kept.reduce(0) { $0 + 1 + $1.lookups }
+        let lookups = 1 + keptCost + (records.count - 1)
+        guard lookups <= 10 else {
+            throw .tooManyLookups(domain: d, count: lookups, breakdown:
+                "1 for include:\(top), \(keptCost) for \(kept.count) kept include(s), \(records.count - 1) for chain links")
+        }
+        return SPFRendering(records: records, lookups: lookups)
+    }
+}
