@@ -125,7 +125,7 @@ public enum InventoryMigrations {
 
                 CREATE TABLE published_state (
                     domain_id INTEGER PRIMARY KEY REFERENCES domains(id) ON DELETE CASCADE,
-                    records TEXT CHECK (json_valid(records) AND json_type(records) = 'array'),
+                    records TEXT CHECK (records IS NULL OR (json_valid(records) AND json_type(records) = 'array')),
                     mta_sts_body TEXT,
                     mta_sts_id TEXT
                         CHECK (length(mta_sts_id) BETWEEN 1 AND 32 AND mta_sts_id NOT GLOB '*[^A-Za-z0-9]*'),

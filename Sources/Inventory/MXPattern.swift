@@ -30,7 +30,12 @@ public struct MXPattern: Hashable, Comparable, Sendable, CustomStringConvertible
         if body.contains("*") {
             throw fail("'*' is allowed only as the whole left-most label, as in '*.example.net' (RFC 8461 §3.2)")
         }
-        let name = try InventoryName(parsing: body, argument: argument)
+        let name: InventoryName
+        do {
+            name = try InventoryName(parsing: body, argument: argument)
+        } catch let error as InventoryError {
+            throw error.reported(as: argument, value: input)
+        }
         if wildcard, name.labels.count < 2 {
             throw fail("a wildcard needs at least two labels after '*.'")
         }

@@ -38,7 +38,11 @@ public enum ReportURI: Hashable, Sendable, CustomStringConvertible, Codable {
             let rest = input.dropFirst("https://".count)
             let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
             let hostOnly = host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-            _ = try InventoryName(parsing: hostOnly, argument: argument + " host")
+            do {
+                _ = try InventoryName(parsing: hostOnly, argument: argument)
+            } catch let error as InventoryError {
+                throw error.reported(as: argument, value: input)
+            }
             self = .https(url: "https://" + hostOnly.lowercased() + rest.dropFirst(hostOnly.count))
         } else {
             throw fail(schemes == .mailtoOnly
@@ -58,7 +62,12 @@ public enum ReportURI: Hashable, Sendable, CustomStringConvertible, Codable {
             throw InventoryError.invalidValue(argument: argument, value: original,
                                               reason: "the local part before '@' must be 1 to 64 octets (RFC 5321 §4.5.3.1.1)")
         }
-        let name = try InventoryName(parsing: String(domain), argument: argument)
+        let name: InventoryName
+        do {
+            name = try InventoryName(parsing: String(domain), argument: argument)
+        } catch let error as InventoryError {
+            throw error.reported(as: argument, value: original)
+        }
         return String(local) + "@" + name.text
     }
 

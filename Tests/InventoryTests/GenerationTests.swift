@@ -1,0 +1,59 @@
+import Testing
+@testable import Inventory
+
+/// The change detector `herald serve` polls.
+struct GenerationTests {
+    @Test func testGenerationChangesWhenAnotherPoolWrites() throws {
+        let t = try TestInventory()
+        let other = try Inventory(path: t.path)   // a second DatabasePool on the same file
+        let g0 = try t.inventory.inventoryGeneration()
+        try other.addDomain(name("example.com"), actor: "other", now: TestInventory.t0)
+        let g1 = try t.inventory.inventoryGeneration()
+        #expect(g1 > g0)
+        try other.addRange(domain: name("example.com"), cidr: cidr("192.0.2.0/24"), actor: "other", now: TestInventory.t0)
+        let g2 = try t.inventory.inventoryGeneration()
+        #expect(g2 > g1)
+        try other.advance(name("example.com"), force: true, actor: "other", now: TestInventory.t0)
+        #expect(try t.inventory.inventoryGeneration() > g2)
+    }
+
+    @Test func testEveryWatchedTableBumpsTheGeneration() throws {
+        let t = try TestInventory()
+        let d = try name("example.com")
+        var last = try t.inventory.inventoryGeneration()
+        func bumped() throws -> Bool {
+            let now = try t.inventory.inventoryGeneration()
+            defer { last = now }
+            return now > last
+        }
+        try t.inventory.addSender(Sender(slug: slug("own"), displayName: "Own", spfEntryPoint: nil), actor: "t", now: 0)
+        #expect(try bumped())
+        try t.inventory.addDomain(d, actor: "t", now: 0)
+        #expect(try bumped())
+        try t.inventory.setMTASTS(d, mode: .testing, mxPatterns: [MXPattern(parsing: "mx.example.com", argument: "--mx")],
+                                  actor: "t", now: 0)
+        #expect(try bumped())
+        try t.inventory.approve(domain: d, sender: slug("own"), actor: "t", now: 0)
+        #expect(try bumped())
+        try t.inventory.revoke(domain: d, sender: slug("own"), actor: "t", now: 0)
+        #expect(try bumped())
+        try t.inventory.addRange(domain: d, cidr: cidr("192.0.2.0/24"), actor: "t", now: 0)
+        #expect(try bumped())
+        try t.execute("UPDATE settings SET pct_shim = 0")
+        #expect(try bumped())
+    }
+
+    @Test func testPublisherWritesDoNotBumpTheGeneration() throws {
+        let t = try TestInventory()
+        let d = try name("example.com")
+        try t.inventory.addDomain(d, actor: "t", now: 0)
+        let g = try t.inventory.inventoryGeneration()
+        try t.inventory.setPublishedSerial(2026010101)
+        try t.inventory.savePublished(domain: d, records: [PublishedRecord(owner: "x", strings: ["v=DMARC1; p=none"])],
+                                      policy: nil, builtAt: 5)
+        try t.inventory.recordBuildFailure(domain: d, error: "timeout", at: 6)
+        try t.inventory.appendAudit(action: AuditAction("build.held"), subject: "example.com", actor: "serve", now: 7)
+        #expect(try t.inventory.inventoryGeneration() == g)
+        #expect(try t.inventory.settings()?.publishedSerial == 2026010101)
+    }
+}
