@@ -101,8 +101,16 @@ struct ParsedQuery {
                     guard index >= ancount + nscount, edns == nil, owner.isRoot else {
                         throw DNSCoreError.malformedMessage(reason: "misplaced or repeated OPT record")
                     }
-                    let info = try EDNS(optClass: rrClass, ttl: ttl, rdata: Array(bytes[reader.offset..<(reader.offset + length)]))
-                    edns = EDNSInfo(udpPayloadSize: Int(info.udpPayloadSize), version: info.version, dnssecOK: info.dnssecOK)
+                    // Options are ignored (RFC 6891 §6.1.2) but must not overrun the RDATA.
+                    var option = reader.offset
+                    let end = reader.offset + length
+                    while option < end {
+                        guard option + 4 <= end else { throw DNSCoreError.malformedMessage(reason: "OPT option header truncated") }
+                        option += 4 + (Int(bytes[option + 2]) << 8 | Int(bytes[option + 3]))
+                        guard option <= end else { throw DNSCoreError.malformedMessage(reason: "OPT option overruns RDATA") }
+                    }
+                    edns = EDNSInfo(udpPayloadSize: Int(rrClass), version: UInt8(truncatingIfNeeded: ttl >> 16),
+                                    dnssecOK: ttl & 0x8000 != 0)
                 }
                 reader.offset += length
             }
