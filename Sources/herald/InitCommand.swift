@@ -1,0 +1,76 @@
+import ArgumentParser
+import Inventory
+
+/// `herald init`: write the operator's settings once.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create the inventory and record the operator's zones and servers.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Hosted zone H (e.g. hosted.example.net).", valueName: "H"))
+    var zone: String
+
+    @Option(name: .customLong("report-zone"), help: ArgumentHelp("Report zone R (may equal H).", valueName: "R"))
+    var reportZone: String
+
+    @Option(name: .customLong("ns"), parsing: .upToNextOption, help: ArgumentHelp("Name servers of H and R.", valueName: "NAME"))
+    var nameServers: [String]
+
+    @Option(name: .customLong("policy-address"), parsing: .upToNextOption,
+            help: ArgumentHelp("IPv4/IPv6 addresses of the HTTPS policy servers (mta-sts.H).", valueName: "IP"))
+    var policyAddresses: [String]
+
+    @Option(name: .customLong("dmarc-mailbox"), help: ArgumentHelp("DMARC report mailbox (default dmarc@R).", valueName: "ADDRESS"))
+    var dmarcMailbox: String?
+
+    @Option(name: .customLong("tlsrpt-mailbox"), help: ArgumentHelp("TLS-RPT mailbox (default tlsrpt@R).", valueName: "ADDRESS"))
+    var tlsrptMailbox: String?
+
+    @Flag(name: .customLong("no-pct-shim"), help: "Do not add pct=0 to t=y stages (RFC 7489 receivers then enforce).")
+    var noPctShim = false
+
+    func run() throws {
+        let zone = try ArgumentValues.domain(self.zone, "--zone")
+        let reportZone = try ArgumentValues.domain(self.reportZone, "--report-zone")
+        let servers = try nameServers.map { try ArgumentValues.domain($0, "--ns") }
+        let addresses = try policyAddresses.map { text -> InventoryAddress in
+            guard let address = InventoryAddress(text) else {
+                throw InventoryError.invalidValue(argument: "--policy-address", value: text, reason: "not an IPv4 or IPv6 address")
+            }
+            return address
+        }
+        let settings = InventorySettings(
+            hostedZone: zone, reportZone: reportZone, nameServers: servers, policyAddresses: addresses,
+            dmarcMailbox: try dmarcMailbox.map { try Self.mailbox($0, "--dmarc-mailbox") },
+            tlsrptMailbox: try tlsrptMailbox.map { try Self.mailbox($0, "--tlsrpt-mailbox") },
+            pctShim: !noPctShim)
+        let inventory = try global.openInventory()
+        try inventory.initialize(settings, actor: global.actorName, now: global.now)
+        try global.emit(settings) {
+            Output.fields([
+                ("inventory", global.databasePath),
+                ("hosted zone", settings.hostedZone.text),
+                ("report zone", settings.reportZone.text),
+                ("name servers", settings.nameServers.map(\.text).joined(separator: " ")),
+                ("policy servers", settings.policyAddresses.map(\.description).joined(separator: " ")),
+                ("dmarc mailbox", settings.dmarcMailbox),
+                ("tlsrpt mailbox", settings.tlsrptMailbox),
+                ("pct shim", settings.pctShim ? "on" : "off"),
+            ])
+        }
+    }
+
+    /// A mailbox `local@domain`, accepted with or without `mailto:`.
+    static func mailbox(_ text: String, _ argument: String) throws -> String {
+        let uri = text.lowercased().hasPrefix("mailto:") ? text : "mailto:" + text
+        do {
+            guard case let .mailto(address) = try ReportURI(parsing: uri, argument: argument, schemes: .mailtoOnly) else {
+                throw InventoryError.invalidValue(argument: argument, value: text, reason: "not a mail address")
+            }
+            return address
+        } catch let error as InventoryError {
+            throw error.reported(as: argument, value: text)
+        }
+    }
+}
