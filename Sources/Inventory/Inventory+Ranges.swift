@@ -5,7 +5,7 @@ extension Inventory {
     ///
     /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/rangeExists(domain:range:)``;
     ///   ``InventoryError/invalidValue(argument:value:reason:)`` for a multi-line note.
-    public func addRange(domain: InventoryName, cidr: CIDRBlock, note: String? = nil, actor: String, now: Int64) throws {
+    public func addRange(domain: InventoryName, cidr: InventoryCIDR, note: String? = nil, actor: String, now: Int64) throws {
         if let note, note.unicodeScalars.contains(where: { $0.value < 0x20 }) {
             throw InventoryError.invalidValue(argument: "--note", value: note, reason: "a note must be one line of text")
         }
@@ -24,7 +24,7 @@ extension Inventory {
     /// Removes `cidr` from `domain`'s sending ranges, with an audit row.
     ///
     /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/unknownRange(domain:range:)``.
-    public func removeRange(domain: InventoryName, cidr: CIDRBlock, actor: String, now: Int64,
+    public func removeRange(domain: InventoryName, cidr: InventoryCIDR, actor: String, now: Int64,
                             reason: String? = nil) throws {
         try write { db in
             guard let id = try Self.domainID(db, domain) else { throw InventoryError.unknownDomain(domain.text) }
@@ -49,7 +49,7 @@ extension Inventory {
     static func fetchRanges(_ db: Database, domainID: Int64) throws -> [DomainRange] {
         try Row.fetchAll(db, sql: "SELECT * FROM ranges WHERE domain_id = ?", arguments: [domainID]).map { row in
             let text: String = row["cidr"]
-            guard let cidr = CIDRBlock(canonical: text) else {
+            guard let cidr = InventoryCIDR(canonical: text) else {
                 throw InventoryError.corruptRow(table: "ranges", column: "cidr", value: text)
             }
             return DomainRange(cidr: cidr, note: row["note"], addedAt: row["added_at"])

@@ -43,7 +43,7 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The same error reported against the whole value an operator typed: an `invalidValue`
     /// found in a part (the domain of a mail address) is re-labelled with `argument` and `value`,
     /// its reason naming the part. Other errors are returned unchanged.
-    func reported(as argument: String, value: String) -> InventoryError {
+    public func reported(as argument: String, value: String) -> InventoryError {
         guard case let .invalidValue(_, part, reason) = self else { return self }
         return .invalidValue(argument: argument, value: value, reason: part == value ? reason : "'\(part)': \(reason)")
     }

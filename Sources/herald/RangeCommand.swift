@@ -10,7 +10,7 @@ struct RangeCommand: ParsableCommand {
     /// JSON result of add/remove.
     struct Change: Encodable {
         var domain: InventoryName
-        var cidr: CIDRBlock
+        var cidr: InventoryCIDR
         var note: String?
         var present: Bool
     }
@@ -28,7 +28,7 @@ struct RangeCommand: ParsableCommand {
 
         func run() throws {
             let name = try ArgumentValues.domain(domain)
-            let block = try CIDRBlock(parsing: cidr, argument: "CIDR")
+            let block = try InventoryCIDR(parsing: cidr, argument: "CIDR")
             try global.openInventory().addRange(domain: name, cidr: block, note: note, actor: global.actorName, now: global.now)
             try global.emit(Change(domain: name, cidr: block, note: note, present: true)) { "added \(block) to \(name)" }
         }
@@ -46,7 +46,7 @@ struct RangeCommand: ParsableCommand {
 
         func run() throws {
             let name = try ArgumentValues.domain(domain)
-            let block = try CIDRBlock(parsing: cidr, argument: "CIDR")
+            let block = try InventoryCIDR(parsing: cidr, argument: "CIDR")
             try global.openInventory().removeRange(domain: name, cidr: block, actor: global.actorName, now: global.now,
                                                    reason: reason)
             try global.emit(Change(domain: name, cidr: block, note: nil, present: false)) { "removed \(block) from \(name)" }

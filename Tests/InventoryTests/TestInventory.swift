@@ -54,7 +54,7 @@ final class TestInventory {
 
 func name(_ text: String) throws -> InventoryName { try InventoryName(parsing: text, argument: "DOMAIN") }
 func slug(_ text: String) throws -> SenderSlug { try SenderSlug(parsing: text, argument: "SLUG") }
-func cidr(_ text: String) throws -> CIDRBlock { try CIDRBlock(parsing: text, argument: "CIDR") }
+func cidr(_ text: String) throws -> InventoryCIDR { try InventoryCIDR(parsing: text, argument: "CIDR") }
 
 /// The error thrown by `body`, as an `InventoryError`, or `nil`.
 func inventoryError(_ body: () throws -> Void) -> InventoryError? {

@@ -6,7 +6,7 @@ import RecordBuilder
 /// Operator input with host bits set (`192.0.2.173/30`) is **refused**, with an error that
 /// suggests the network (`192.0.2.172/30`): a typo in a customer's own range should not silently
 /// authorise neighbours. A bare address means a host route (`/32` or `/128`).
-public struct CIDRBlock: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct InventoryCIDR: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// The network address (host bits all zero).
     public let address: InventoryAddress
     /// Prefix length: 0…32 for IPv4, 0…128 for IPv6.
@@ -46,7 +46,7 @@ public struct CIDRBlock: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Creates a block from stored canonical text, or `nil` if it is not canonical.
     init?(canonical text: String) {
-        guard let block = try? CIDRBlock(parsing: text, argument: "range"), block.description == text else { return nil }
+        guard let block = try? InventoryCIDR(parsing: text, argument: "range"), block.description == text else { return nil }
         self = block
     }
 
@@ -72,7 +72,7 @@ public struct CIDRBlock: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let block = CIDRBlock(canonical: text) else {
+        guard let block = InventoryCIDR(canonical: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a canonical CIDR: \(text)"))
         }
         self = block
