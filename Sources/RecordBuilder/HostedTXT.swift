@@ -49,6 +49,24 @@ public struct HostedTXT: Hashable, Sendable, CustomStringConvertible {
         return out.isEmpty ? nil : out
     }
 
+    /// Creates a record holding `text`, split between space-separated words where possible and
+    /// otherwise every 255 octets (legal for records whose consumers join strings without
+    /// separators, such as DMARC and TLS-RPT; RFC 7489 §6.4 via RFC 7208 §3.3 practice).
+    /// - Precondition: `text` is non-empty ASCII.
+    public init(owner: String, text: String) {
+        precondition(!text.isEmpty && text.utf8.allSatisfy { $0 < 0x80 }, "TXT text must be non-empty ASCII")
+        if !text.contains("  "), !text.hasPrefix(" "), !text.hasSuffix(" "),
+           let strings = Self.split(terms: text.split(separator: " ").map(String.init)) {
+            self.init(owner: owner, strings: strings)
+            return
+        }
+        let bytes = Array(text.utf8)
+        let strings = stride(from: 0, to: bytes.count, by: 255).map {
+            String(decoding: bytes[$0..<min($0 + 255, bytes.count)], as: UTF8.self)
+        }
+        self.init(owner: owner, strings: strings)
+    }
+
     /// The record text: the strings joined without separators (RFC 7208 §3.3).
     public var text: String { strings.joined() }
 
