@@ -31,9 +31,18 @@ struct GlobalOptions: ParsableArguments {
         return "operator"
     }
 
-    /// Opens the inventory (creating and migrating it if needed).
-    func openInventory() throws -> Inventory {
-        try Inventory(path: databasePath)
+    /// Opens the inventory and applies pending migrations. Only `herald init` (`create`) may
+    /// create the file, so a mistyped `--db` does not leave an empty inventory behind.
+    ///
+    /// - Throws: ``InventoryError/invalidValue(argument:value:reason:)`` naming `--db` when the
+    ///   file does not exist and `create` is false.
+    func openInventory(create: Bool = false) throws -> Inventory {
+        let path = databasePath
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw InventoryError.invalidValue(argument: "--db", value: path,
+                                              reason: "no inventory at this path; run 'herald init' first (or set HERALD_DB)")
+        }
+        return try Inventory(path: path)
     }
 
     /// The wall clock, Unix seconds. The CLI is the only place that reads it.

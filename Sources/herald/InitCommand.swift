@@ -27,6 +27,18 @@ struct InitCommand: ParsableCommand {
     @Option(name: .customLong("tlsrpt-mailbox"), help: ArgumentHelp("TLS-RPT mailbox (default tlsrpt@R).", valueName: "ADDRESS"))
     var tlsrptMailbox: String?
 
+    @Option(name: .customLong("soa-refresh"), help: ArgumentHelp("SOA refresh, seconds (default 7200).", valueName: "SECONDS"))
+    var soaRefresh: String?
+    @Option(name: .customLong("soa-retry"), help: ArgumentHelp("SOA retry, seconds (default 3600).", valueName: "SECONDS"))
+    var soaRetry: String?
+    @Option(name: .customLong("soa-expire"), help: ArgumentHelp("SOA expire, seconds (default 1209600).", valueName: "SECONDS"))
+    var soaExpire: String?
+    @Option(name: .customLong("soa-minimum"), help: ArgumentHelp("SOA minimum (negative TTL cap), seconds (default 300).",
+                                                                 valueName: "SECONDS"))
+    var soaMinimum: String?
+    @Option(name: .customLong("soa-ttl"), help: ArgumentHelp("TTL of the SOA record, seconds (default 3600).", valueName: "SECONDS"))
+    var soaTTL: String?
+
     @Flag(name: .customLong("no-pct-shim"), help: "Do not add pct=0 to t=y stages (RFC 7489 receivers then enforce).")
     var noPctShim = false
 
@@ -40,12 +52,18 @@ struct InitCommand: ParsableCommand {
             }
             return address
         }
+        var soa = InventorySettings.SOATimers()
+        if let soaRefresh { soa.refresh = try Self.seconds(soaRefresh, "--soa-refresh", minimum: 1) }
+        if let soaRetry { soa.retry = try Self.seconds(soaRetry, "--soa-retry", minimum: 1) }
+        if let soaExpire { soa.expire = try Self.seconds(soaExpire, "--soa-expire", minimum: 1) }
+        if let soaMinimum { soa.minimum = try Self.seconds(soaMinimum, "--soa-minimum", minimum: 0) }
+        if let soaTTL { soa.ttl = try Self.seconds(soaTTL, "--soa-ttl", minimum: 0) }
         let settings = InventorySettings(
-            hostedZone: zone, reportZone: reportZone, nameServers: servers, policyAddresses: addresses,
+            hostedZone: zone, reportZone: reportZone, nameServers: servers, soa: soa, policyAddresses: addresses,
             dmarcMailbox: try dmarcMailbox.map { try Self.mailbox($0, "--dmarc-mailbox") },
             tlsrptMailbox: try tlsrptMailbox.map { try Self.mailbox($0, "--tlsrpt-mailbox") },
             pctShim: !noPctShim)
-        let inventory = try global.openInventory()
+        let inventory = try global.openInventory(create: true)
         try inventory.initialize(settings, actor: global.actorName, now: global.now)
         try global.emit(settings) {
             Output.fields([
@@ -56,9 +74,19 @@ struct InitCommand: ParsableCommand {
                 ("policy servers", settings.policyAddresses.map(\.description).joined(separator: " ")),
                 ("dmarc mailbox", settings.dmarcMailbox),
                 ("tlsrpt mailbox", settings.tlsrptMailbox),
+                ("soa timers", "refresh \(soa.refresh) retry \(soa.retry) expire \(soa.expire) minimum \(soa.minimum) ttl \(soa.ttl)"),
                 ("pct shim", settings.pctShim ? "on" : "off"),
             ])
         }
+    }
+
+    /// A number of seconds from `minimum` to 2^31-1 (RFC 2181 §8 TTL range).
+    static func seconds(_ text: String, _ argument: String, minimum: Int32) throws -> Int32 {
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int32(text), value >= minimum else {
+            throw InventoryError.invalidValue(argument: argument, value: text,
+                                              reason: "expected whole seconds from \(minimum) to 2147483647")
+        }
+        return value
     }
 
     /// A mailbox `local@domain`, accepted with or without `mailto:`.
