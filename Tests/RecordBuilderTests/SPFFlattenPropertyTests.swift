@@ -73,7 +73,7 @@ import Testing
     @Test func flattenedPassSetEqualsCheckHost() async throws {
         var g = Generator(rng: SplitMix64(seed: 7208))
         var checked = 0, skipped = 0, passes = 0, nonPasses = 0
-        for _ in 0..<150 {
+        for _ in 0..<120 {
             let text = g.zone(records: 2 + g.int(5))
             let zone = ZoneFixture(text)
             let flattening: SPFFlattening
