@@ -38,6 +38,7 @@ public enum BuildFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A message naming the field or term and the offending value.
     public var description: String {
         switch self {
         case .temporary(let s, let n, let r):

@@ -21,6 +21,7 @@ public enum IPParseError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A message naming the field or term and the offending value.
     public var description: String {
         switch self {
         case .invalidIPv4Address(let t): return "not an IPv4 address: \"\(t)\""

@@ -25,6 +25,7 @@ public enum MTASTSError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A message naming the field or term and the offending value.
     public var description: String {
         switch self {
         case .invalidMXPattern(let p):

@@ -46,6 +46,7 @@ public enum SPFFlattenError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// A message naming the field or term and the offending value.
     public var description: String {
         switch self {
         case .temporary(let name, let reason):

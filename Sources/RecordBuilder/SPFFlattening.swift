@@ -2,6 +2,7 @@
 public struct SPFUpstreamQuery: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The record type asked for.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// TXT, A, AAAA or MX (RFC 1035 §3.2.2, RFC 3596).
         case txt = "TXT", a = "A", aaaa = "AAAA", mx = "MX"
     }
 

@@ -20,6 +20,7 @@ public enum SPFRenderError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// A message naming the field or term and the offending value.
     public var description: String {
         switch self {
         case .tooManyLookups(let d, let n, let b):

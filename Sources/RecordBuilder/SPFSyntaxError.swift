@@ -28,6 +28,7 @@ public enum SPFSyntaxError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// A message naming the field or term and the offending value.
     public var description: String {
         switch self {
         case .notSPFRecord(let t):
