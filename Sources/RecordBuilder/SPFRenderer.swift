@@ -31,6 +31,15 @@ public enum SPFRenderer {
     /// The RDATA limit per record, in octets (RECORDS.md: 450 so an answer fits in 512).
     public static let maxRDATA = 450
 
+    /// The largest RDATA, in octets, for a TXT record at `owner` so that a non-EDNS UDP answer
+    /// to a query for it fits in 512 octets (RFC 7208 §3.4, RFC 1035 §4.2.1): header 12 +
+    /// question (name + 4) + answer (compressed owner 2 + 10 fixed + RDATA), capped at `maxRDATA`.
+    /// For owners longer than 34 octets on the wire this is below 450 (C09).
+    public static func rdataLimit(owner: String, maxRDATA: Int = SPFRenderer.maxRDATA) -> Int {
+        let ownerWire = owner.utf8.count + 2
+        return min(maxRDATA, 512 - 12 - (ownerWire + 4) - 12)
+    }
+
     /// The hosted SPF owner for `domain` in `hostedZone`: `D._spf.H`.
     public static func owner(domain: String, hostedZone: String) -> String {
         "\(normalizedDomain(domain))._spf.\(normalizedDomain(hostedZone))"
@@ -62,7 +71,7 @@ public enum SPFRenderer {
         func record(_ owner: String, _ body: [String]) -> HostedTXT? {
             guard let strings = HostedTXT.split(terms: ["v=spf1"] + body) else { return nil }
             let r = HostedTXT(owner: owner, strings: strings)
-            return r.rdataLength <= maxRDATA ? r : nil
+            return r.rdataLength <= rdataLimit(owner: owner, maxRDATA: maxRDATA) ? r : nil
         }
 
         var records: [HostedTXT] = []
