@@ -1,3 +1,4 @@
+import GRDB
 import Testing
 @testable import Inventory
 
@@ -41,6 +42,19 @@ struct GenerationTests {
         #expect(try bumped())
         try t.execute("UPDATE settings SET pct_shim = 0")
         #expect(try bumped())
+    }
+
+    @Test func testEveryWatchedTableHasInsertUpdateDeleteTriggers() throws {
+        let t = try TestInventory()
+        let triggers = try t.inventory.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT tbl_name || ':' || sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%inventory_generation%'")
+        }
+        for table in InventoryMigrations.watchedTables {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                #expect(triggers.contains { $0.hasPrefix(table + ":") && $0.contains("AFTER \(event) ON \(table)") },
+                        "\(table) \(event)")
+            }
+        }
     }
 
     @Test func testPublisherWritesDoNotBumpTheGeneration() throws {
