@@ -22,6 +22,13 @@ public struct InventorySnapshot: Sendable, Equatable {
     public var generation: Int64
     /// Every domain, by name.
     public var entries: [Entry]
+
+    /// A snapshot made of parts (e.g. one domain's entry, for `herald records`).
+    public init(settings: InventorySettings, generation: Int64, entries: [Entry]) {
+        self.settings = settings
+        self.generation = generation
+        self.entries = entries
+    }
 }
 
 extension Inventory {

@@ -81,7 +81,7 @@ public enum HostedZoneAssembler {
         }
         let rname = try name(p.hostmaster, field: "hostmaster")
         for origin in origins {
-            let soa = SOAData(mname: mname, rname: rname, serial: serial, refresh: p.refresh, retry: p.retry, expire: p.expire, minimum: p.minimum)
+            let soa = DNSCore.SOAData(mname: mname, rname: rname, serial: serial, refresh: p.refresh, retry: p.retry, expire: p.expire, minimum: p.minimum)
             var rrs = [ResourceRecord(name: origin, ttl: p.soaTTL, rdata: .soa(soa))]
             rrs += ns.map { ResourceRecord(name: origin, ttl: p.soaTTL, rdata: .ns($0)) }
             byZone[origin] = rrs

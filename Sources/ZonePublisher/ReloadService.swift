@@ -2,6 +2,7 @@ import Inventory
 import Logging
 import RecordBuilder
 import ServiceLifecycle
+import Synchronization
 
 /// Watches the inventory and publishes a new snapshot when it changes (`herald serve`).
 ///
@@ -16,6 +17,8 @@ public final class ReloadService: Service, Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     let publish: @Sendable (PublishedSnapshot) -> Void
+    /// The state after ``initialSnapshot()``, picked up by ``run()``.
+    private let seeded = Mutex<State?>(nil)
 
     /// - Parameters:
     ///   - inventory: the inventory another process (the CLI) writes.
@@ -34,7 +37,7 @@ public final class ReloadService: Service, Sendable {
     }
 
     /// State carried between polls.
-    struct State {
+    struct State: Sendable {
         var generation: Int64 = -1
         var records: [HostedTXT]? = nil
         var policies: [String: String] = [:]
@@ -45,12 +48,14 @@ public final class ReloadService: Service, Sendable {
     public func initialSnapshot() async throws -> PublishedSnapshot {
         var state = State()
         guard let snapshot = try await poll(&state) else { throw PublisherError.notInitialised }
+        let ready = state
+        seeded.withLock { $0 = ready }
         return snapshot
     }
 
     public func run() async throws {
-        var state = State()
-        _ = try await poll(&state)
+        var state = seeded.withLock { $0 } ?? State()
+        if state.generation < 0 { _ = try await poll(&state) }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await Task.sleep(for: interval)

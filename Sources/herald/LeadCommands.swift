@@ -5,6 +5,6 @@ extension HeraldCommand {
     /// `ServeCommand.self` here (each in its own file). They are appended after the inventory
     /// commands in `herald --help`.
     static var leadSubcommands: [ParsableCommand.Type] {
-        []
+        [BuildCommand.self, RecordsCommand.self, ZoneCommand.self, ServeCommand.self]
     }
 }

@@ -1,0 +1,144 @@
+import ArgumentParser
+import DNSAuthority
+import DNSServer
+import Foundation
+import Inventory
+import Logging
+import PolicyServer
+import ServiceLifecycle
+import Synchronization
+import ZonePublisher
+
+/// `herald serve`: the authoritative DNS responder (UDP and TCP) and the HTTPS policy server,
+/// publishing a new snapshot within a second of any inventory change.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve H and R over DNS (UDP+TCP) and MTA-STS policies over HTTPS.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("DNS listen address; port 0 picks a free port.", valueName: "ADDR:PORT"))
+    var dns = "127.0.0.1:5353"
+
+    @Option(name: .long, help: ArgumentHelp("HTTPS listen address for MTA-STS policies; 'off' disables.", valueName: "ADDR:PORT"))
+    var https = "127.0.0.1:8443"
+
+    @Option(name: .long, help: ArgumentHelp("Directory of <host>.crt/<host>.key pairs (SNI).", valueName: "DIR"))
+    var certDir = "certs"
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Create a self-signed certificate for each hosted mta-sts.<domain> that has none.")
+    var selfSigned = true
+
+    @Option(name: .long, help: ArgumentHelp("Largest UDP answer in octets (RFC 6891 §6.2.5).", valueName: "OCTETS"))
+    var maxUdpPayload = 1232
+
+    @Option(name: .long, help: ArgumentHelp("Write {\"dns_port\":…,\"https_port\":…} here once listening.", valueName: "PATH"))
+    var readyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level (trace, debug, info, notice, warning, error).", valueName: "LEVEL"))
+    var logLevel = "info"
+
+    func run() async throws {
+        let (dnsHost, dnsPort) = try Self.address(dns, option: "--dns")
+        let httpsAddress = https == "off" ? nil : try Self.address(https, option: "--https")
+        guard (512...65_535).contains(maxUdpPayload) else {
+            throw ValidationError("--max-udp-payload '\(maxUdpPayload)': must be 512…65535")
+        }
+        var logger = Logger(label: "herald")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+
+        let inventory = try global.openInventory()
+        let reference = SnapshotReference()
+        let policies = try PolicyStore()
+        try FileManager.default.createDirectory(atPath: certDir, withIntermediateDirectories: true)
+        let certificates = CertificateStore(directory: certDir, logger: logger)
+        let issuer = selfSigned ? SelfSignedIssuer(directory: certDir) : nil
+        let log = logger
+        let reload = ReloadService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) }) { snapshot in
+            if let issuer {
+                do { _ = try issuer.ensureCertificates(for: snapshot.policies.keys.sorted()) } catch {
+                    log.error("self-signed certificate not issued", metadata: ["error": "\(error)"])
+                }
+                _ = certificates.reload()
+            }
+            // Body before id (RFC 8461 §8.1): the HTTPS store first, then the zones.
+            do { try policies.replace(with: snapshot.policies) } catch {
+                log.error("policies not published", metadata: ["error": "\(error)"])
+            }
+            reference.publish(snapshot.zones)
+        }
+        let first = try await reload.initialSnapshot()
+
+        let responder = Responder(configuration: ResponderConfiguration(maxUDPPayload: maxUdpPayload))
+        let dnsServer = DNSServer(
+            configuration: DNSServerConfiguration(host: dnsHost, port: dnsPort),
+            handler: SnapshotQueryHandler(responder: responder, reference: reference), logger: logger)
+        let boundDNS = try await dnsServer.start()
+        let ready = ReadyFile(path: readyFile, dnsPort: boundDNS, expectHTTPS: httpsAddress != nil)
+
+        var services: [any Service] = [dnsServer, reload]
+        if let (host, port) = httpsAddress {
+            let server = try PolicyHTTPSServer(host: host, port: port, store: policies, certificates: certificates, logger: logger) { bound in
+                log.info("https listening", metadata: ["address": "\(host):\(bound)"])
+                ready.httpsBound(bound)
+            }
+            services.append(server)
+        }
+        ready.dnsBound()
+        FileHandle.standardOutput.write(Data("herald: serving \(first.zones.zones.map(\.origin.description).joined(separator: ", ")) serial \(first.serial) on dns \(dnsHost):\(boundDNS)\(httpsAddress.map { ", https \($0.0):\($0.1)" } ?? "")\n".utf8))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    /// Splits `ADDR:PORT` (`127.0.0.1:53`, `[::1]:53`, `:53` = all IPv4 addresses).
+    static func address(_ text: String, option: String) throws -> (String, Int) {
+        var host: Substring
+        let portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(after: close)...].dropFirst()
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        } else {
+            throw ValidationError("\(option) '\(text)': expected ADDR:PORT")
+        }
+        if host.isEmpty { host = "0.0.0.0" }
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw ValidationError("\(option) '\(text)': port must be 0…65535")
+        }
+        return (String(host), port)
+    }
+}
+
+/// Writes the ready file once every listener is bound, so tests and scripts can poll for it.
+final class ReadyFile: Sendable {
+    let path: String?
+    let dnsPort: Int
+    let expectHTTPS: Bool
+    private let state = Mutex<(dns: Bool, https: Int?)>((false, nil))
+
+    init(path: String?, dnsPort: Int, expectHTTPS: Bool) {
+        self.path = path
+        self.dnsPort = dnsPort
+        self.expectHTTPS = expectHTTPS
+    }
+
+    func dnsBound() { state.withLock { $0.dns = true }; writeIfReady() }
+    func httpsBound(_ port: Int) { state.withLock { $0.https = port }; writeIfReady() }
+
+    private func writeIfReady() {
+        guard let path else { return }
+        let (dns, https) = state.withLock { ($0.dns, $0.https) }
+        guard dns, !expectHTTPS || https != nil else { return }
+        let json = "{\"dns_port\":\(dnsPort),\"https_port\":\(https.map(String.init) ?? "null")}\n"
+        let tmp = path + ".tmp"
+        try? json.write(toFile: tmp, atomically: false, encoding: .utf8)
+        rename(tmp, path)
+    }
+}
