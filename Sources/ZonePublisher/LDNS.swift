@@ -14,32 +14,6 @@ import Darwin
 // only (no `Sendable`): the values handed out of these wrappers are plain Swift values copied out
 // of ldns memory, never borrowed pointers.
 
-/// Owns an `ldns_zone *` from `ldns_zone_new_frm_fp_l`; frees it with `ldns_zone_deep_free`.
-final class LDNSZone {
-    /// The zone; valid for the lifetime of this object.
-    let pointer: UnsafeMutablePointer<ldns_zone>
-
-    /// Takes ownership of `pointer`.
-    init(taking pointer: UnsafeMutablePointer<ldns_zone>) { self.pointer = pointer }
-
-    deinit { ldns_zone_deep_free(pointer) }
-
-    /// All records of the zone, the SOA (if any) first, then the rest in file order.
-    /// The returned pointers are borrowed from the zone and valid while `self` is alive.
-    var records: [UnsafeMutablePointer<ldns_rr>] {
-        var out: [UnsafeMutablePointer<ldns_rr>] = []
-        if let soa = ldns_zone_soa(pointer) { out.append(soa) }
-        if let list = ldns_zone_rrs(pointer) {
-            let count = ldns_rr_list_rr_count(list)
-            out.reserveCapacity(out.count + count)
-            for index in 0..<count {
-                if let rr = ldns_rr_list_rr(list, index) { out.append(rr) }
-            }
-        }
-        return out
-    }
-}
-
 /// Owns an `ldns_pkt *`; frees it with `ldns_pkt_free`.
 final class LDNSPacket {
     /// The packet; valid for the lifetime of this object.
@@ -194,7 +168,7 @@ enum LDNSRead {
             return .ns(name(host))
         case .soa:
             guard fields.count == 7 else { return other() }
-            return .soa(SOAData(
+            return .soa(ZoneSOAData(
                 mname: name(fields[0]), rname: name(fields[1]),
                 serial: ldns_rdf2native_int32(fields[2]), refresh: ldns_rdf2native_int32(fields[3]),
                 retry: ldns_rdf2native_int32(fields[4]), expire: ldns_rdf2native_int32(fields[5]),

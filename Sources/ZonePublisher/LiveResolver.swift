@@ -48,7 +48,9 @@ public struct LiveResolver: UpstreamSource {
 
     /// The address of the server asked.
     public enum Address: Hashable, Sendable, CustomStringConvertible {
+        /// An IPv4 server.
         case v4(IPv4Address)
+        /// An IPv6 server.
         case v6(IPv6Address)
 
         /// Network-order octets (4 or 16).

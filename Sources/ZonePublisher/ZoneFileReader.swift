@@ -37,7 +37,7 @@ public struct ZoneRecordType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// SOA RDATA (RFC 1035 §3.3.13). Names in key form (lowercase, no trailing dot); times in seconds.
-public struct SOAData: Hashable, Sendable {
+public struct ZoneSOAData: Hashable, Sendable {
     /// Primary name server.
     public var mname: String
     /// Responsible mailbox, as a domain name.
@@ -79,7 +79,7 @@ public enum ZoneRecordData: Hashable, Sendable {
     /// Name server host (RFC 1035 §3.3.11).
     case ns(String)
     /// Start of authority (RFC 1035 §3.3.13).
-    case soa(SOAData)
+    case soa(ZoneSOAData)
     /// Any other type, as its presentation-format RDATA text (fields separated by one space).
     case other(type: ZoneRecordType, text: String)
 
@@ -139,9 +139,10 @@ public enum ZoneFileError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Reads RFC 1035 §5 master files with libldns into ``ZoneRecord`` values.
 ///
-/// Directives `$TTL` (RFC 2308 §4), `$ORIGIN` and parentheses are handled by ldns; `$INCLUDE`
-/// is not supported by ldns's zone reader. Class is assumed to be IN. The SOA, if present, comes
-/// first in the result; the rest keep file order. Everything ldns allocates is freed before return.
+/// Records are parsed one by one with `ldns_rr_new_frm_fp_l`: `$TTL` (RFC 2308 §4), `$ORIGIN`,
+/// blank owners and parentheses are handled by ldns; `$INCLUDE` is refused. A record without a
+/// TTL gets the last `$TTL` (or `defaultTTL`). Class is assumed to be IN. Records keep file order,
+/// every SOA included. Everything ldns allocates is freed before return, on errors too.
 public enum ZoneFileReader {
     /// Reads the zone file at `path`.
     ///
@@ -185,26 +186,42 @@ public enum ZoneFileReader {
 
     private static func parse(file: UnsafeMutablePointer<FILE>, sourceName: String, origin: String?,
                               defaultTTL: UInt32) throws(ZoneFileError) -> [ZoneRecord] {
-        var originRdf: LDNSRdf?
+        // ldns updates `origin` ($ORIGIN) and `previous` (owner of the last record, for lines
+        // that start with blanks) in place, freeing the values it replaces; we free the last ones.
+        var originPointer: UnsafeMutablePointer<ldns_rdf>?
+        var previousPointer: UnsafeMutablePointer<ldns_rdf>?
+        defer {
+            if let originPointer { ldns_rdf_deep_free(originPointer) }
+            if let previousPointer { ldns_rdf_deep_free(previousPointer) }
+        }
         if let origin {
             let absolute = origin.hasSuffix(".") ? origin : origin + "."
-            guard let rdf = LDNSRdf.domainName(absolute) else { throw .invalidOrigin(origin) }
-            originRdf = rdf
+            guard let rdf = ldns_dname_new_frm_str(absolute) else { throw .invalidOrigin(origin) }
+            originPointer = rdf
+            previousPointer = ldns_rdf_clone(rdf)
         }
-        var zonePointer: UnsafeMutablePointer<ldns_zone>?
+        var ttl = defaultTTL
         var line: Int32 = 0
-        let status = ldns_zone_new_frm_fp_l(&zonePointer, file, originRdf?.pointer, defaultTTL,
-                                            LDNS_RR_CLASS_IN, &line)
-        withExtendedLifetime(originRdf) {}
-        guard status == LDNS_STATUS_OK, let zonePointer else {
-            if let zonePointer { ldns_zone_deep_free(zonePointer) }
-            throw .syntax(path: sourceName, line: Int(line), reason: LDNSRead.statusText(status))
+        var records: [ZoneRecord] = []
+        // One record at a time (not ldns_zone_new_frm_fp_l): every SOA is kept, each record is
+        // freed as soon as it is copied, and nothing leaks on a syntax error.
+        while feof(file) == 0 {
+            var rr: UnsafeMutablePointer<ldns_rr>?
+            let status = ldns_rr_new_frm_fp_l(&rr, file, &ttl, &originPointer, &previousPointer, &line)
+            defer { if let rr { ldns_rr_free(rr) } }
+            switch status {
+            case LDNS_STATUS_OK:
+                guard let rr else { continue }
+                records.append(ZoneRecord(owner: ldns_rr_owner(rr).map { LDNSRead.name($0) } ?? "",
+                                          ttl: ldns_rr_ttl(rr), data: LDNSRead.recordData(rr)))
+            case LDNS_STATUS_SYNTAX_EMPTY, LDNS_STATUS_SYNTAX_TTL, LDNS_STATUS_SYNTAX_ORIGIN:
+                continue
+            case LDNS_STATUS_SYNTAX_INCLUDE:
+                throw .syntax(path: sourceName, line: Int(line), reason: "$INCLUDE is not supported")
+            default:
+                throw .syntax(path: sourceName, line: Int(line), reason: LDNSRead.statusText(status))
+            }
         }
-        let zone = LDNSZone(taking: zonePointer)
-        return zone.records.map { rr in
-            ZoneRecord(owner: ldns_rr_owner(rr).map { LDNSRead.name($0) } ?? "",
-                       ttl: ldns_rr_ttl(rr),
-                       data: LDNSRead.recordData(rr))
-        }
+        return records
     }
 }

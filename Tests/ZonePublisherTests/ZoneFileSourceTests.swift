@@ -48,7 +48,7 @@ private func source(_ text: String) throws -> ZoneFileSource {
         #expect(records.first?.type == .soa)
         #expect(records.first?.owner == "example.com")
         #expect(records.first?.ttl == 3600)
-        #expect(records.first?.data == .soa(SOAData(
+        #expect(records.first?.data == .soa(ZoneSOAData(
             mname: "ns1.example.com", rname: "hostmaster.example.com", serial: 2026112901,
             refresh: 7200, retry: 3600, expire: 1209600, minimum: 300)))
         #expect(records.contains(ZoneRecord(owner: "example.com", ttl: 600, data: .ns("ns1.example.net"))))
@@ -77,6 +77,23 @@ private func source(_ text: String) throws -> ZoneFileSource {
             guard case .syntax(let path, let line, _) = error as? ZoneFileError else { return false }
             return path == "broken.zone" && line == 3
                 && String(describing: error).hasPrefix("zone file broken.zone, line 3: ")
+        }
+    }
+
+    /// Several zones in one file: every SOA is kept (ldns's zone reader would drop the second).
+    @Test func keepsEverySOAAndRefusesInclude() throws {
+        let records = try ZoneFileReader.parse(text: """
+            example.com. 300 SOA ns1.example.com. h.example.com. 1 7200 3600 1209600 300
+            example.net. 300 SOA ns1.example.net. h.example.net. 7 7200 3600 1209600 300
+            www.example.net. 300 A 192.0.2.80
+            """)
+        #expect(records.map(\.owner) == ["example.com", "example.net", "www.example.net"])
+        #expect(records.filter { $0.type == .soa }.count == 2)
+        #expect {
+            _ = try ZoneFileReader.parse(text: "$TTL 60\n$INCLUDE other.zone\n", sourceName: "inc.zone")
+        } throws: { error in
+            guard case .syntax(let path, let line, let reason) = error as? ZoneFileError else { return false }
+            return path == "inc.zone" && line == 2 && reason.contains("$INCLUDE")
         }
     }
 
