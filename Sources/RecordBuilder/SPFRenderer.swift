@@ -52,12 +52,14 @@ public enum SPFRenderer {
     ///   - pass: every address to authorise (union of flattened pass sets and own ranges).
     ///   - keptIncludes: senders kept as `include:` with their own lookup counts.
     ///   - all: the qualifier of the top record's `all` (not `+`).
-    ///   - maxRDATA: RDATA limit per record in octets (default ``maxRDATA``).
+    ///   - maxRDATA: RDATA limit per record in octets; `nil` (the default) uses
+    ///     ``rdataLimit(owner:maxRDATA:)`` for each record's owner, so every non-EDNS answer fits
+    ///     in 512 octets (C09).
     /// - Throws: ``SPFRenderError`` for `+all`, too many lookups (with the count), an oversized
     ///   term or name.
     public static func render(domain: String, hostedZone: String, pass: AddressSet,
                               keptIncludes: [SPFKeptInclude], all: SPFQualifier,
-                              maxRDATA: Int = SPFRenderer.maxRDATA) throws(SPFRenderError) -> SPFRendering {
+                              maxRDATA: Int? = nil) throws(SPFRenderError) -> SPFRendering {
         let d = normalizedDomain(domain)
         guard all != .pass else { throw .permissiveAll(domain: d) }
         let top = owner(domain: d, hostedZone: hostedZone)
@@ -71,7 +73,7 @@ public enum SPFRenderer {
         func record(_ owner: String, _ body: [String]) -> HostedTXT? {
             guard let strings = HostedTXT.split(terms: ["v=spf1"] + body) else { return nil }
             let r = HostedTXT(owner: owner, strings: strings)
-            return r.rdataLength <= rdataLimit(owner: owner, maxRDATA: maxRDATA) ? r : nil
+            return r.rdataLength <= (maxRDATA ?? rdataLimit(owner: owner)) ? r : nil
         }
 
         var records: [HostedTXT] = []
