@@ -44,7 +44,7 @@ struct RecordsCommand: AsyncParsableCommand {
             customer.append(View.Line(name: "_mta-sts.\(d).", type: "CNAME", value: "\(n.mtaSTS).", purpose: "MTA-STS announcement"))
             customer.append(View.Line(name: "mta-sts.\(d).", type: "CNAME", value: "mta-sts.\(h).", purpose: "MTA-STS policy host"))
         }
-        let hosted = records.map { View.Line(name: $0.owner + ".", type: "TXT", value: $0.strings.map { "\"\($0)\"" }.joined(separator: " "), purpose: Self.purpose($0.owner, n)) }
+        let hosted = records.sorted { Self.rank($0.owner, n) < Self.rank($1.owner, n) }.map { View.Line(name: $0.owner + ".", type: "TXT", value: $0.strings.map { "\"\($0)\"" }.joined(separator: " "), purpose: Self.purpose($0.owner, n)) }
         let view = View(
             domain: d, customerPublishes: customer, hosted: hosted, mtaSTSPolicy: policies["mta-sts.\(d)"],
             lastBuild: entry.published?.builtAt.map { Output.time($0) },
@@ -64,6 +64,17 @@ struct RecordsCommand: AsyncParsableCommand {
             for w in warnings { out.append("warning: \(w)") }
             return out.joined(separator: "\n")
         }
+    }
+
+    /// Display order: DMARC, report authorization, SPF top then links in order, MTA-STS, TLS-RPT.
+    static func rank(_ owner: String, _ n: HostedNames) -> (Int, Int) {
+        if owner == n.dmarc { return (0, 0) }
+        if owner.contains("._report._dmarc.") { return (1, 0) }
+        if owner == n.spf { return (2, 0) }
+        if owner.hasSuffix("." + n.spf), owner.hasPrefix("_"), let k = Int(owner.dropFirst().prefix { $0 != "." }) { return (2, k) }
+        if owner == n.mtaSTS { return (3, 0) }
+        if owner == n.tlsrpt { return (4, 0) }
+        return (5, 0)
     }
 
     static func purpose(_ owner: String, _ n: HostedNames) -> String {
