@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Inventory
 
 /// `herald init`: write the operator's settings once.
@@ -63,8 +64,18 @@ struct InitCommand: ParsableCommand {
             dmarcMailbox: try dmarcMailbox.map { try Self.mailbox($0, "--dmarc-mailbox") },
             tlsrptMailbox: try tlsrptMailbox.map { try Self.mailbox($0, "--tlsrpt-mailbox") },
             pctShim: !noPctShim)
-        let inventory = try global.openInventory(create: true)
-        try inventory.initialize(settings, actor: global.actorName, now: global.now)
+        let path = global.databasePath
+        let existed = FileManager.default.fileExists(atPath: path)
+        do {
+            let inventory = try global.openInventory(create: true)
+            try inventory.initialize(settings, actor: global.actorName, now: global.now)
+        } catch {
+            // Nothing written: a file this command created is removed again.
+            if !existed {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            throw error
+        }
         try global.emit(settings) {
             Output.fields([
                 ("inventory", global.databasePath),
