@@ -34,6 +34,17 @@ public enum DNSAuthorityError: Error, Sendable, Equatable, CustomStringConvertib
     case duplicateZone(origin: String)
     /// An internal invariant did not hold while answering; mapped to SERVFAIL.
     case internalInconsistency(reason: String)
+    /// An SPF macro-mode address-set apex that is not at or below the zone origin.
+    case addressSetOutsideZone(name: String, origin: String)
+    /// An address-set apex so long that a full IPv6 `%{i}` name (32 nibble labels, 64
+    /// octets) below it would exceed 255 octets (RFC 1035 §2.3.4; RFC 7208 §7.3).
+    case addressSetNameTooLong(name: String, wireLength: Int)
+    /// One address-set apex at or below another's (each table owns its whole subtree).
+    case nestedAddressSets(outer: String, inner: String)
+    /// A listed record at or below an address-set apex; the table owns that subtree.
+    case recordUnderAddressSet(owner: String, type: String, addressSet: String)
+    /// An address-set answer TTL above 2^31 − 1 seconds (RFC 2181 §8).
+    case invalidAddressSetTTL(ttl: UInt32)
 
     /// A stable short code for this error kind.
     public var code: String {
@@ -53,6 +64,11 @@ public enum DNSAuthorityError: Error, Sendable, Equatable, CustomStringConvertib
         case .duplicateRecord: return "duplicate-record"
         case .duplicateZone: return "duplicate-zone"
         case .internalInconsistency: return "internal-inconsistency"
+        case .addressSetOutsideZone: return "address-set-outside-zone"
+        case .addressSetNameTooLong: return "address-set-name-too-long"
+        case .nestedAddressSets: return "nested-address-sets"
+        case .recordUnderAddressSet: return "record-under-address-set"
+        case .invalidAddressSetTTL: return "invalid-address-set-ttl"
         }
     }
 
@@ -89,6 +105,16 @@ public enum DNSAuthorityError: Error, Sendable, Equatable, CustomStringConvertib
             return "zone \(origin) appears twice in one snapshot"
         case let .internalInconsistency(reason):
             return "internal inconsistency: \(reason)"
+        case let .addressSetOutsideZone(name, origin):
+            return "address set \(name) is outside zone \(origin)"
+        case let .addressSetNameTooLong(name, wireLength):
+            return "address set \(name) is \(wireLength) octets on the wire; IPv6 names below it need 64 more and would exceed 255"
+        case let .nestedAddressSets(outer, inner):
+            return "address set \(inner) lies below address set \(outer)"
+        case let .recordUnderAddressSet(owner, type, addressSet):
+            return "\(type) record at \(owner) lies in the subtree of address set \(addressSet), which the table answers"
+        case let .invalidAddressSetTTL(ttl):
+            return "address set TTL \(ttl) exceeds 2147483647 seconds (RFC 2181 §8)"
         }
     }
 }

@@ -16,7 +16,9 @@ import DNSCore
 /// 6. outside every served zone → REFUSED, AA=0, question echoed (C35);
 /// 7. the zone answer: data, CNAME (chased through served zones, C20), NODATA or NXDOMAIN
 ///    with the SOA at min(TTL, MINIMUM) in authority (C33), ENT → NODATA (C34), ANY → one
-///    RRset (RFC 8482), unknown types → NODATA (C36 f).
+///    RRset (RFC 8482), unknown types → NODATA (C36 f); below an SPF macro-mode apex the
+///    answer comes from the zone's address table (`A 127.0.0.2`, NODATA or NXDOMAIN;
+///    RFC 7208 §5.7, §7.3).
 ///
 /// Sizes: UDP limit = max(512, min(client payload, `maxUDPPayload`)), 512 without EDNS;
 /// TCP 65535. An RRset that does not fit is left out whole and TC=1 set (C29).
@@ -172,6 +174,10 @@ public struct Responder: Sendable {
                 } else {
                     _ = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 }
+                break chase
+            case let .synthesized(set):
+                // SPF macro-mode member: the owner is the name asked for (RFC 7208 §5.7).
+                _ = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 break chase
             case let .cname(set):
                 guard let target = set.cnameTarget else {

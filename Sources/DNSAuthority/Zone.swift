@@ -4,7 +4,12 @@ import DNSCore
 /// pre-rendered to wire fragments in a hash map keyed by the lowercase wire name, and
 /// empty non-terminals precomputed (RFC 1034 §4.3.2; RFC 8020; C34).
 ///
-/// Build one with `ZoneCompiler.compile(origin:records:)`; it never changes afterwards.
+/// A zone may also hold SPF macro-mode address sets: each owns the subtree below its apex
+/// `_ip.D._spf.H` and answers from an `AddressRangeTable` instead of listed records
+/// (RFC 7208 §5.7, §7.3).
+///
+/// Build one with `ZoneCompiler.compile(origin:records:addressSets:addressSetTTL:)`; it never
+/// changes afterwards.
 public struct Zone: Sendable {
     /// The zone apex, case as given.
     public let origin: DNSName
@@ -20,10 +25,20 @@ public struct Zone: Sendable {
     let nodes: [[UInt8]: ZoneNode]
     /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
     let negativeSOA: PrerenderedRRSet
+    /// The TTL in seconds of the `A 127.0.0.2` member answers of every address set.
+    public let addressSetTTL: UInt32
+    /// The macro-mode address sets; apexes are never nested.
+    let addressSetList: [AddressSet]
+    /// Apex key (lowercase wire) → index into `addressSetList`; looked up with slices of the
+    /// query key, so no allocation.
+    let addressSetIndex: [ArraySlice<UInt8>: Int]
+    /// The distinct label counts (without the root) of the address-set apexes.
+    let addressSetLabelCounts: [Int]
 
     /// Internal memberwise initializer used by `ZoneCompiler`.
     init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, records: [ResourceRecord],
-         nodes: [[UInt8]: ZoneNode], negativeSOA: PrerenderedRRSet) {
+         nodes: [[UInt8]: ZoneNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
+         addressSetTTL: UInt32 = 300) {
         self.origin = origin
         self.soa = soa
         self.soaData = soaData
@@ -31,6 +46,17 @@ public struct Zone: Sendable {
         self.records = records
         self.nodes = nodes
         self.negativeSOA = negativeSOA
+        self.addressSetTTL = addressSetTTL
+        self.addressSetList = addressSets
+        var index: [ArraySlice<UInt8>: Int] = [:]
+        for (position, set) in addressSets.enumerated() { index[set.name.key[...]] = position }
+        self.addressSetIndex = index
+        self.addressSetLabelCounts = Set(addressSets.map(\.name.labelCount)).sorted()
+    }
+
+    /// The macro-mode address sets by apex name (`_ip.D._spf.H`).
+    public var addressSets: [DNSName: AddressRangeTable] {
+        Dictionary(uniqueKeysWithValues: addressSetList.map { ($0.name, $0.table) })
     }
 
     /// The SOA serial (RFC 1982 arithmetic).
@@ -63,6 +89,8 @@ public struct Zone: Sendable {
         guard name.isSubdomain(of: origin) else { return .refused }
         switch node(forKey: name.key, type: type) {
         case let .found(set): return .answer(set.records)
+        case let .synthesized(set):
+            return .answer(set.records.map { ResourceRecord(name: name, rrClass: $0.rrClass, ttl: $0.ttl, rdata: $0.rdata) })
         case let .cname(set): return .cname(set.records[0])
         case .noData: return .noData(soa: negativeSOARecord)
         case .nxDomain: return .nxDomain(soa: negativeSOARecord)
@@ -72,14 +100,18 @@ public struct Zone: Sendable {
     /// The internal outcome of a lookup inside this zone, referring to pre-rendered data.
     enum NodeLookup {
         case found(PrerenderedRRSet)
+        /// An answer made for the query name (its owner is the query name, not the set's).
+        case synthesized(PrerenderedRRSet)
         case cname(PrerenderedRRSet)
         case noData
         case nxDomain
     }
 
     /// Looks up an owner key (lowercase wire name inside this zone). For ANY returns one
-    /// RRset: the CNAME if present, otherwise the lowest type (RFC 8482 §4.1).
+    /// RRset: the CNAME if present, otherwise the lowest type (RFC 8482 §4.1). Names at or
+    /// below an address-set apex are answered from its table (see `addressSetLookup`).
     func node(forKey key: [UInt8], type: RRType) -> NodeLookup {
+        if !addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
         guard let node = nodes[key] else { return .nxDomain }
         if node.isEmptyNonTerminal { return .noData }
         if type == .any {
@@ -89,5 +121,30 @@ public struct Zone: Sendable {
         if let set = node.rrset(type) { return .found(set) }
         if let cname = node.rrset(.cname) { return .cname(cname) }
         return .noData
+    }
+
+    /// Answers a name at or below an address-set apex from the table, or returns nil when
+    /// the name is under no apex. Member: `A 127.0.0.2` for A and ANY (the one RRset,
+    /// RFC 8482 §4.1), NODATA for other types; an existing non-member name: NODATA;
+    /// otherwise NXDOMAIN (RFC 7208 §5.7: an `exists` miss is not an error). No allocation.
+    func addressSetLookup(key: [UInt8], type: RRType) -> NodeLookup? {
+        var labels = 0
+        var position = 0
+        while position < key.count && key[position] != 0 {
+            labels &+= 1
+            position &+= 1 &+ Int(key[position])
+        }
+        for apexLabels in addressSetLabelCounts where apexLabels <= labels {
+            var start = 0
+            for _ in 0..<(labels &- apexLabels) { start &+= 1 &+ Int(key[start]) }
+            guard let index = addressSetIndex[key[start...]] else { continue }
+            let set = addressSetList[index]
+            switch AddressSet.classify(key: key, end: start, table: set.table) {
+            case .member: return type == .a || type == .any ? .synthesized(set.answer) : .noData
+            case .exists: return .noData
+            case .absent: return .nxDomain
+            }
+        }
+        return nil
     }
 }

@@ -18,12 +18,26 @@ public enum ZoneCompiler {
     /// no data of its own (RFC 8020 §2, C34). The negative SOA is rendered with TTL
     /// min(SOA TTL, MINIMUM) (RFC 2308 §3).
     ///
+    /// SPF macro-mode address sets (RFC 7208 §5.7, §7.3): each key is an apex `_ip.D._spf.H`
+    /// whose whole subtree is answered from its table — `A 127.0.0.2` at `addressSetTTL` for
+    /// a member address name, NODATA for the apex and partial names, NXDOMAIN otherwise.
+    /// Checks: every apex at or below `origin` and at most 191 octets on the wire (so a
+    /// 32-nibble IPv6 name fits in 255); no apex below another; no listed record at or below
+    /// an apex; `addressSetTTL` ≤ 2^31 − 1 (RFC 2181 §8). Each apex and its ancestors exist
+    /// as empty non-terminals when they have no data.
+    ///
     /// - Parameters:
     ///   - origin: the zone apex.
     ///   - records: the zone's records in any order.
+    ///   - addressSets: apex name → pass set; empty for a zone without macro mode.
+    ///   - addressSetTTL: TTL in seconds of the member answers of every set (default 300).
     /// - Returns: the compiled zone.
     /// - Throws: `DNSAuthorityError`.
-    public static func compile(origin: DNSName, records: [ResourceRecord]) throws -> Zone {
+    public static func compile(origin: DNSName, records: [ResourceRecord],
+                               addressSets: [DNSName: AddressRangeTable] = [:],
+                               addressSetTTL: UInt32 = 300) throws -> Zone {
+        let apexes = try checkAddressSets(origin: origin, addressSets: addressSets, ttl: addressSetTTL)
+        let apexKeys = Set(apexes.map { $0.key[...] })
         var grouped: [[UInt8]: (name: DNSName, sets: [RRType: [ResourceRecord]], order: [RRType])] = [:]
         var normalized: [ResourceRecord] = []
         normalized.reserveCapacity(records.count)
@@ -44,6 +58,10 @@ public enum ZoneCompiler {
             }
             if record.type == .ns && record.name != origin {
                 throw DNSAuthorityError.delegationNotSupported(owner: owner)
+            }
+            if !apexKeys.isEmpty, let apex = enclosingApex(of: record.name.key, in: apexKeys) {
+                throw DNSAuthorityError.recordUnderAddressSet(owner: owner, type: record.type.description,
+                                                              addressSet: (try? DNSName(wire: Array(apex)))?.description ?? owner)
             }
             if case let .txt(strings) = record.rdata {
                 if strings.isEmpty {
@@ -103,9 +121,12 @@ public enum ZoneCompiler {
             nodes[key] = ZoneNode(name: entry.name, rrsets: sets)
         }
 
+        // Address-set apexes exist without data (no record may be at or below them).
+        for apex in apexes { nodes[apex.key] = ZoneNode(name: apex, rrsets: []) }
+
         // Empty non-terminals: ancestors up to the apex without data of their own.
-        for (_, entry) in grouped {
-            var current = entry.name.parent
+        for name in grouped.values.map(\.name) + apexes {
+            var current = name.parent
             while let name = current, name.isSubdomain(of: origin), name != origin {
                 if nodes[name.key] == nil {
                     nodes[name.key] = ZoneNode(name: name, rrsets: [])
@@ -123,8 +144,51 @@ public enum ZoneCompiler {
             if lhs.element.type != rhs.element.type { return lhs.element.type < rhs.element.type }
             return lhs.offset < rhs.offset
         }.map(\.element)
+        let sets = try apexes.map { apex in
+            AddressSet(name: apex, table: addressSets[apex]!,
+                       answer: try PrerenderedRRSet(records: [ResourceRecord(name: apex, ttl: addressSetTTL,
+                                                                              rdata: .a(AddressSet.memberAddress))]))
+        }
         return Zone(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL, records: ordered,
-                    nodes: nodes, negativeSOA: negativeSOA)
+                    nodes: nodes, negativeSOA: negativeSOA, addressSets: sets, addressSetTTL: addressSetTTL)
+    }
+
+    /// Checks the address-set apexes and TTL; returns the apexes in canonical order.
+    static func checkAddressSets(origin: DNSName, addressSets: [DNSName: AddressRangeTable], ttl: UInt32) throws -> [DNSName] {
+        guard !addressSets.isEmpty else { return [] }
+        guard ttl <= 0x7FFF_FFFF else { throw DNSAuthorityError.invalidAddressSetTTL(ttl: ttl) }
+        let apexes = addressSets.keys.sorted()
+        for apex in apexes {
+            guard apex.isSubdomain(of: origin) else {
+                throw DNSAuthorityError.addressSetOutsideZone(name: apex.description, origin: origin.description)
+            }
+            guard apex.wireLength + 64 <= DNSName.maxWireLength else {
+                throw DNSAuthorityError.addressSetNameTooLong(name: apex.description, wireLength: apex.wireLength)
+            }
+        }
+        let keys = Set(apexes.map { $0.key[...] })
+        for apex in apexes {
+            // Any proper ancestor that is itself an apex?
+            let key = apex.key
+            let first = 1 + Int(key[0])
+            if first < key.count, let outer = enclosingApex(of: key, in: keys, from: first) {
+                throw DNSAuthorityError.nestedAddressSets(outer: (try? DNSName(wire: Array(outer)))?.description ?? "?",
+                                                          inner: apex.description)
+            }
+        }
+        return apexes
+    }
+
+    /// The longest suffix of the wire name `key` that starts on a label boundary at or after
+    /// offset `from` and is in `apexes`, or nil. No allocation.
+    static func enclosingApex(of key: [UInt8], in apexes: Set<ArraySlice<UInt8>>, from: Int = 0) -> ArraySlice<UInt8>? {
+        var start = from
+        while start < key.count {
+            if let found = apexes.firstIndex(of: key[start...]) { return apexes[found] }
+            if key[start] == 0 { break }
+            start += 1 + Int(key[start])
+        }
+        return nil
     }
 
     /// Turns RDATA given in generic (RFC 3597) form for a type DNSCore knows into its typed

@@ -92,7 +92,7 @@ enum ZoneText {
         let rdata: RData
         if rest.first.map({ String(decoding: $0.bytes, as: UTF8.self) }) == "\\#" {
             let length = Int(try restText(1))!
-            let hex = try rest.dropFirst(2).map { String(decoding: $0.bytes, as: UTF8.self) }.joined()
+            let hex = rest.dropFirst(2).map { String(decoding: $0.bytes, as: UTF8.self) }.joined()
             var bytes: [UInt8] = []
             var h = hex.startIndex
             while h < hex.endIndex {
