@@ -29,4 +29,4 @@ Herald demo is serving. In another terminal try:
 
 Press Ctrl-C to stop.
 TXT
-exec "$herald_bin" serve --dns "$DNS" --https "$HTTPS" --cert-dir "$dir/certs"
+exec "$herald_bin" serve --dns "$DNS" --https "$HTTPS" --cert-dir "$dir/certs" --offline-zone Zones/esp-snapshot.zone

@@ -36,6 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write {\"dns_port\":…,\"https_port\":…} here once listening.", valueName: "PATH"))
     var readyFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Scheduled refreshes read SPF trees from this zone file instead of DNS.", valueName: "FILE"))
+    var offlineZone: String?
+
+    @Option(name: .long, help: ArgumentHelp("Upstream resolver for scheduled refreshes (default: /etc/resolv.conf).", valueName: "IP[:PORT]"))
+    var resolver: String?
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Re-resolve senders' SPF trees on the inventory's refresh interval.")
+    var refresh = true
+
     @Option(name: .long, help: ArgumentHelp("Log level (trace, debug, info, notice, warning, error).", valueName: "LEVEL"))
     var logLevel = "info"
 
@@ -78,6 +87,14 @@ struct ServeCommand: AsyncParsableCommand {
         let ready = ReadyFile(path: readyFile, dnsPort: boundDNS, expectHTTPS: httpsAddress != nil)
 
         var services: [any Service] = [dnsServer, reload]
+        if refresh {
+            let (zone, upstream) = (offlineZone, resolver)
+            _ = try BuildCommand.upstream(offlineZone: zone, resolver: upstream)  // fail fast on a bad flag
+            services.append(RefreshService(
+                publisher: Publisher(inventory: inventory), logger: logger,
+                clock: { Int64(Date().timeIntervalSince1970) },
+                source: { try BuildCommand.upstream(offlineZone: zone, resolver: upstream) }))
+        }
         if let (host, port) = httpsAddress {
             let server = try PolicyHTTPSServer(host: host, port: port, store: policies, certificates: certificates, logger: logger) { bound in
                 log.info("https listening", metadata: ["address": "\(host):\(bound)"])
