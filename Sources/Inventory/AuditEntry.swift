@@ -63,4 +63,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, Codable, Custom
     public static let dmarcAdvance = AuditAction("dmarc.advance")
     public static let dmarcRollback = AuditAction("dmarc.rollback")
     public static let mtaSTSSet = AuditAction("mta-sts.set")
+    /// The publish gate held a build (RECORDS.md "SPF" Safety); `reason` lists why.
+    public static let spfHold = AuditAction("spf.hold")
+    /// An operator published a held build (`herald spf accept`).
+    public static let spfAccept = AuditAction("spf.accept")
 }

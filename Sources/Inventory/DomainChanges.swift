@@ -19,6 +19,8 @@ public struct DomainChanges: Sendable {
     public var tlsrptRUA: FieldChange<ReportURI> = .unchanged
     /// The SPF `all` qualifier (`-`, `~`, `?`; `+` is refused). `.cleared` restores `~`.
     public var spfAll: FieldChange<SPFQualifier> = .unchanged
+    /// The hosted SPF mode (`flatten` or `macro`). `.cleared` restores `flatten`.
+    public var spfMode: FieldChange<SPFMode> = .unchanged
     /// MTA-STS `mx:` patterns (replaces the whole list; `.cleared` empties it).
     public var mxPatterns: FieldChange<[MXPattern]> = .unchanged
 
@@ -29,7 +31,7 @@ public struct DomainChanges: Sendable {
     public var isEmpty: Bool {
         if case .unchanged = subdomainPolicy, case .unchanged = nonexistentPolicy, case .unchanged = adkim,
            case .unchanged = aspf, case .unchanged = extraRUA, case .unchanged = ruf, case .unchanged = tlsrptRUA,
-           case .unchanged = spfAll, case .unchanged = mxPatterns {
+           case .unchanged = spfAll, case .unchanged = spfMode, case .unchanged = mxPatterns {
             return true
         }
         return false
@@ -49,6 +51,7 @@ public struct DomainChanges: Sendable {
         domain.ruf = ruf.applied(to: domain.ruf)
         domain.tlsrptRUA = tlsrptRUA.applied(to: domain.tlsrptRUA)
         domain.spfAll = spfAll.applied(to: domain.spfAll) ?? .softfail
+        domain.spfMode = spfMode.applied(to: domain.spfMode) ?? .flatten
         domain.mxPatterns = mxPatterns.applied(to: domain.mxPatterns) ?? []
         try Self.validate(domain)
     }

@@ -32,6 +32,10 @@ public struct HostedDomain: Sendable, Equatable, Codable {
     public var tlsrptRUA: ReportURI?
     /// The qualifier of the hosted SPF record's `all` term (`~` by default; never `+`).
     public var spfAll: SPFQualifier
+    /// How the hosted SPF record authorises senders: `flatten` (`ip4:`/`ip6:` terms, the
+    /// default) or `macro` (`exists:%{i}._ip.D._spf.H`, answered from the pass set; RECORDS.md
+    /// "Macro mode", RFC 7208 §5.7, §7.3).
+    public var spfMode: SPFMode
     /// When the domain was added, Unix seconds.
     public var createdAt: Int64
 
@@ -40,7 +44,7 @@ public struct HostedDomain: Sendable, Equatable, Codable {
                 nonexistentPolicy: DMARCPolicy? = nil, adkim: DMARCAlignment? = nil, aspf: DMARCAlignment? = nil,
                 extraRUA: ReportURI? = nil, ruf: ReportURI? = nil, mtaSTSMode: MTASTSMode? = nil,
                 mxPatterns: [MXPattern] = [], maxAge: Int? = nil, tlsrptRUA: ReportURI? = nil,
-                spfAll: SPFQualifier = .softfail, createdAt: Int64) {
+                spfAll: SPFQualifier = .softfail, spfMode: SPFMode = .flatten, createdAt: Int64) {
         self.name = name
         self.stage = stage
         self.stageSince = stageSince
@@ -55,6 +59,7 @@ public struct HostedDomain: Sendable, Equatable, Codable {
         self.maxAge = maxAge
         self.tlsrptRUA = tlsrptRUA
         self.spfAll = spfAll
+        self.spfMode = spfMode
         self.createdAt = createdAt
     }
 
@@ -67,6 +72,7 @@ public struct HostedDomain: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, stage, stageSince = "stage_since", subdomainPolicy = "sp", nonexistentPolicy = "np"
         case adkim, aspf, extraRUA = "rua", ruf, mtaSTSMode = "mta_sts_mode", mxPatterns = "mx"
-        case maxAge = "max_age", tlsrptRUA = "tlsrpt_rua", spfAll = "spf_all", createdAt = "created_at"
+        case maxAge = "max_age", tlsrptRUA = "tlsrpt_rua", spfAll = "spf_all", spfMode = "spf_mode"
+        case createdAt = "created_at"
     }
 }

@@ -134,13 +134,14 @@ extension Inventory {
         try db.execute(
             sql: """
                 UPDATE domains SET sp = ?, np = ?, adkim = ?, aspf = ?, rua = ?, ruf = ?, mta_sts_mode = ?,
-                    mta_sts_max_age = ?, tlsrpt_rua = ?, spf_all = ?
+                    mta_sts_max_age = ?, tlsrpt_rua = ?, spf_all = ?, spf_mode = ?
                 WHERE id = ?
                 """,
             arguments: [
                 domain.subdomainPolicy?.rawValue, domain.nonexistentPolicy?.rawValue, domain.adkim?.rawValue,
                 domain.aspf?.rawValue, domain.extraRUA?.description, domain.ruf?.description,
-                domain.mtaSTSMode?.rawValue, domain.maxAge, domain.tlsrptRUA?.description, domain.spfAll.rawValue, id,
+                domain.mtaSTSMode?.rawValue, domain.maxAge, domain.tlsrptRUA?.description, domain.spfAll.rawValue,
+                domain.spfMode.rawValue, id,
             ])
         let stored = try String.fetchAll(
             db, sql: "SELECT pattern FROM domain_mx_patterns WHERE domain_id = ? ORDER BY position", arguments: [id])
@@ -213,6 +214,7 @@ extension Inventory {
             maxAge: row["mta_sts_max_age"],
             tlsrptRUA: try uri("tlsrpt_rua"),
             spfAll: try value("spf_all", SPFQualifier.self) ?? .softfail,
+            spfMode: try value("spf_mode", SPFMode.self) ?? .flatten,
             createdAt: row["created_at"])
         return (id, domain)
     }

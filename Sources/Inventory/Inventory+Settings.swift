@@ -6,7 +6,9 @@ extension Inventory {
     ///
     /// - Throws: ``InventoryError/alreadyInitialized`` if settings exist;
     ///   ``InventoryError/invalidValue(argument:value:reason:)`` for an empty name-server or
-    ///   policy-address list or a mailbox that is not `local@domain`.
+    ///   policy-address list, a mailbox that is not `local@domain`, a shrink threshold outside
+    ///   (0, 1] (`--spf-shrink-threshold`) or a refresh interval outside 60…86400 s
+    ///   (`--refresh-interval`).
     public func initialize(_ settings: InventorySettings, actor: String, now: Int64) throws {
         if settings.nameServers.isEmpty {
             throw InventoryError.invalidValue(argument: "--ns", value: "", reason: "at least one name server is needed")
@@ -17,20 +19,29 @@ extension Inventory {
         }
         _ = try ReportURI.mailAddress(settings.dmarcMailbox, argument: "--dmarc-mailbox", original: settings.dmarcMailbox)
         _ = try ReportURI.mailAddress(settings.tlsrptMailbox, argument: "--tlsrpt-mailbox", original: settings.tlsrptMailbox)
+        if !InventorySettings.isValidShrinkThreshold(settings.spfShrinkThreshold) {
+            throw InventoryError.invalidValue(argument: "--spf-shrink-threshold", value: "\(settings.spfShrinkThreshold)",
+                                              reason: "expected a share above 0 and at most 1 (0.10 = hold a build that loses over 10 %)")
+        }
+        if !InventorySettings.refreshIntervalRange.contains(settings.refreshInterval) {
+            throw InventoryError.invalidValue(argument: "--refresh-interval", value: String(settings.refreshInterval),
+                                              reason: "expected whole seconds from 60 to 86400")
+        }
         try write { db in
             if try Self.fetchSettings(db) != nil { throw InventoryError.alreadyInitialized }
             try db.execute(
                 sql: """
                     INSERT INTO settings (id, hosted_zone, report_zone, name_servers, soa_refresh, soa_retry,
                         soa_expire, soa_minimum, soa_ttl, policy_addresses, dmarc_mailbox, tlsrpt_mailbox,
-                        pct_shim, published_serial, created_at)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        pct_shim, published_serial, spf_shrink_threshold, refresh_interval, created_at)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     settings.hostedZone.text, settings.reportZone.text, Self.json(settings.nameServers),
                     settings.soa.refresh, settings.soa.retry, settings.soa.expire, settings.soa.minimum,
                     settings.soa.ttl, Self.json(settings.policyAddresses), settings.dmarcMailbox,
-                    settings.tlsrptMailbox, settings.pctShim, Int64(settings.publishedSerial), now,
+                    settings.tlsrptMailbox, settings.pctShim, Int64(settings.publishedSerial),
+                    settings.spfShrinkThreshold, settings.refreshInterval, now,
                 ])
             try audit(db, time: now, actor: actor, action: .initialize, subject: "settings",
                       before: nil, after: Self.json(settings), reason: nil)
@@ -76,7 +87,9 @@ extension Inventory {
             dmarcMailbox: row["dmarc_mailbox"],
             tlsrptMailbox: row["tlsrpt_mailbox"],
             pctShim: row["pct_shim"],
-            publishedSerial: UInt32(clamping: serial))
+            publishedSerial: UInt32(clamping: serial),
+            spfShrinkThreshold: row["spf_shrink_threshold"],
+            refreshInterval: row["refresh_interval"])
     }
 
     /// Reads the settings row or throws ``InventoryError/notInitialized``.

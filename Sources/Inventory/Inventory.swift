@@ -54,12 +54,15 @@ public final class Inventory: Sendable {
     }
 
     /// A counter that increases with every committed change to settings (other than the
-    /// published serial), senders, domains, MTA-STS patterns, approvals and ranges, by any
+    /// published serial), senders, domains, MTA-STS patterns, approvals and ranges, and to what
+    /// is served from the published state (records, MTA-STS policy, SPF pass sets), by any
     /// process.
     ///
-    /// Bumped by triggers (migration `0003-generation-counter`); `herald serve` polls it (cheap:
-    /// one row) to notice another process's writes. Writes to the published state and the
-    /// audit log do not change it.
+    /// Bumped by triggers (migrations `0003-generation-counter`, `0004-spf-mode-gate-provenance`);
+    /// `herald serve` polls it (cheap: one row) to notice another process's writes, including a
+    /// `herald build`. The server's own builds bump it too; it compares content and moves the
+    /// SOA serial only on a real change. Build failures, held builds, the published serial and
+    /// the audit log do not change it.
     public func inventoryGeneration() throws -> Int64 {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT value FROM inventory_generation WHERE id = 1") ?? 0

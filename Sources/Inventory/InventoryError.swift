@@ -35,6 +35,9 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
     case stageChangeRefused(domain: String, reason: String)
     /// An operation that is not allowed in the domain's current state.
     case conflict(subject: String, reason: String)
+    /// `herald spf accept` for a domain that has no build held by the publish gate
+    /// (RECORDS.md "SPF" Safety).
+    case nothingHeld(domain: String)
     /// A stored value could not be read back (a row written outside Herald, or a bug).
     case corruptRow(table: String, column: String, value: String)
     /// SQLite refused the operation; `message` is SQLite's message.
@@ -66,6 +69,7 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownRange: return "unknown-range"
         case .stageChangeRefused: return "stage-change-refused"
         case .conflict: return "conflict"
+        case .nothingHeld: return "nothing-held"
         case .corruptRow: return "corrupt-row"
         case .database: return "database"
         }
@@ -105,6 +109,9 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
             return "DMARC stage change for '\(domain)' refused: \(reason)"
         case let .conflict(subject, reason):
             return "'\(subject)': \(reason)"
+        case let .nothingHeld(domain):
+            return "domain '\(domain)' has no SPF build held for confirmation; nothing to accept "
+                + "(see 'herald domain show \(domain)')"
         case let .corruptRow(table, column, value):
             return "stored value '\(value)' in \(table).\(column) is not valid"
         case let .database(message):

@@ -7,10 +7,18 @@ import GRDB
 /// invariants with NOT NULL, CHECK and FOREIGN KEY constraints, so a row written by hand with
 /// `sqlite3` obeys them too.
 public enum InventoryMigrations {
-    /// Every table whose writes bump `inventory_generation` (see ``Inventory/inventoryGeneration()``).
-    /// `published_state` and `audit_log` are left out: the publisher writes them itself and must
-    /// not wake itself up.
+    /// Every table whose inserts, updates and deletes all bump `inventory_generation` (see
+    /// ``Inventory/inventoryGeneration()``).
+    ///
+    /// `published_state` is watched more narrowly (migration `0004-spf-mode-gate-provenance`): only
+    /// a change of what is served (`records`, `mta_sts_body`, `mta_sts_id`, `pass_sets`) bumps the
+    /// counter, so `herald serve` notices a `herald build` run by another process. The server
+    /// wakes itself up this way too, which is harmless: it compares content and bumps the SOA
+    /// serial only on a real change. Failures, held builds and `audit_log` do not bump it.
     static let watchedTables = ["senders", "domains", "domain_mx_patterns", "approvals", "ranges"]
+
+    /// The `published_state` columns whose changes bump `inventory_generation`.
+    static let watchedPublishedColumns = ["records", "mta_sts_body", "mta_sts_id", "pass_sets"]
 
     /// The migrator, in order. Names are stable identifiers recorded in `grdb_migrations`.
     public static var migrator: DatabaseMigrator {
@@ -190,6 +198,74 @@ public enum InventoryMigrations {
                         """)
                 }
             }
+        }
+
+        migrator.registerMigration("0004-spf-mode-gate-provenance") { db in
+            // ALTER TABLE ADD COLUMN keeps the STRICT tables and their rows; a column CHECK may
+            // name columns added before it (SQLite treats column and table CHECKs alike) and is
+            // tested against existing rows.
+            try db.execute(sql: """
+                ALTER TABLE domains ADD COLUMN spf_mode TEXT NOT NULL DEFAULT 'flatten'
+                    CHECK (spf_mode IN ('flatten', 'macro'));
+
+                ALTER TABLE settings ADD COLUMN spf_shrink_threshold REAL NOT NULL DEFAULT 0.10
+                    CHECK (spf_shrink_threshold > 0 AND spf_shrink_threshold <= 1);
+                ALTER TABLE settings ADD COLUMN refresh_interval INTEGER NOT NULL DEFAULT 3600
+                    CHECK (refresh_interval BETWEEN 60 AND 86400);
+                CREATE TRIGGER settings_generation_update_spf
+                AFTER UPDATE OF spf_shrink_threshold, refresh_interval ON settings
+                BEGIN
+                    UPDATE inventory_generation SET value = value + 1 WHERE id = 1;
+                END;
+
+                ALTER TABLE published_state ADD COLUMN pass_sets TEXT
+                    CHECK (pass_sets IS NULL OR (json_valid(pass_sets) AND json_type(pass_sets) = 'object'))
+                    CHECK (pass_sets IS NULL OR records IS NOT NULL);
+                ALTER TABLE published_state ADD COLUMN provenance TEXT
+                    CHECK (provenance IS NULL OR json_valid(provenance))
+                    CHECK (provenance IS NULL OR records IS NOT NULL);
+                ALTER TABLE published_state ADD COLUMN lookups INTEGER CHECK (lookups >= 0);
+                ALTER TABLE published_state ADD COLUMN void_lookups INTEGER CHECK (void_lookups >= 0);
+
+                ALTER TABLE published_state ADD COLUMN held_records TEXT
+                    CHECK (held_records IS NULL OR (json_valid(held_records) AND json_type(held_records) = 'array'));
+                ALTER TABLE published_state ADD COLUMN held_at INTEGER
+                    CHECK ((held_at IS NULL) = (held_records IS NULL));
+                ALTER TABLE published_state ADD COLUMN held_policy_body TEXT
+                    CHECK (held_policy_body IS NULL OR held_at IS NOT NULL);
+                ALTER TABLE published_state ADD COLUMN held_policy_id TEXT
+                    CHECK (length(held_policy_id) BETWEEN 1 AND 32 AND held_policy_id NOT GLOB '*[^A-Za-z0-9]*')
+                    CHECK ((held_policy_id IS NULL) = (held_policy_body IS NULL));
+                ALTER TABLE published_state ADD COLUMN held_pass_sets TEXT
+                    CHECK (held_pass_sets IS NULL OR (json_valid(held_pass_sets) AND json_type(held_pass_sets) = 'object'))
+                    CHECK (held_pass_sets IS NULL OR held_at IS NOT NULL);
+                ALTER TABLE published_state ADD COLUMN held_provenance TEXT
+                    CHECK (held_provenance IS NULL OR json_valid(held_provenance))
+                    CHECK (held_provenance IS NULL OR held_at IS NOT NULL);
+                ALTER TABLE published_state ADD COLUMN held_diff TEXT
+                    CHECK (held_diff IS NULL OR json_valid(held_diff))
+                    CHECK ((held_diff IS NULL) = (held_at IS NULL));
+                ALTER TABLE published_state ADD COLUMN held_reasons TEXT
+                    CHECK (held_reasons IS NULL OR (json_valid(held_reasons) AND json_type(held_reasons) = 'array'))
+                    CHECK ((held_reasons IS NULL) = (held_at IS NULL));
+                ALTER TABLE published_state ADD COLUMN held_lookups INTEGER
+                    CHECK (held_lookups >= 0) CHECK (held_lookups IS NULL OR held_at IS NOT NULL);
+                ALTER TABLE published_state ADD COLUMN held_void_lookups INTEGER
+                    CHECK (held_void_lookups >= 0) CHECK (held_void_lookups IS NULL OR held_at IS NOT NULL);
+
+                CREATE TRIGGER published_state_generation_insert AFTER INSERT ON published_state
+                WHEN NEW.records IS NOT NULL OR NEW.mta_sts_body IS NOT NULL OR NEW.pass_sets IS NOT NULL
+                BEGIN
+                    UPDATE inventory_generation SET value = value + 1 WHERE id = 1;
+                END;
+                CREATE TRIGGER published_state_generation_update
+                AFTER UPDATE OF records, mta_sts_body, mta_sts_id, pass_sets ON published_state
+                WHEN OLD.records IS NOT NEW.records OR OLD.mta_sts_body IS NOT NEW.mta_sts_body
+                    OR OLD.mta_sts_id IS NOT NEW.mta_sts_id OR OLD.pass_sets IS NOT NEW.pass_sets
+                BEGIN
+                    UPDATE inventory_generation SET value = value + 1 WHERE id = 1;
+                END;
+                """)
         }
 
         return migrator

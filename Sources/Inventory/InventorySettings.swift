@@ -45,12 +45,24 @@ public struct InventorySettings: Sendable, Equatable, Codable {
     public var pctShim: Bool
     /// The SOA serial of the last published snapshot (0 before the first).
     public var publishedSerial: UInt32
+    /// The publish gate: a build whose SPF pass set loses more than this share of the published
+    /// addresses is held for confirmation (`herald spf accept`) instead of published
+    /// (RECORDS.md "SPF" Safety). A fraction in (0, 1]; default 0.10 (10 %).
+    public var spfShrinkThreshold: Double
+    /// Seconds between scheduled re-resolutions of senders' SPF trees in `herald serve`
+    /// (60…86400; default 3600).
+    public var refreshInterval: Int
+
+    /// The allowed ``spfShrinkThreshold`` values: above 0, at most 1.
+    public static func isValidShrinkThreshold(_ share: Double) -> Bool { share > 0 && share <= 1 }
+    /// The allowed ``refreshInterval`` values, seconds.
+    public static let refreshIntervalRange = 60...86_400
 
     /// Creates settings; mailboxes default to `dmarc@R` and `tlsrpt@R`.
     public init(hostedZone: InventoryName, reportZone: InventoryName, nameServers: [InventoryName],
                 soa: SOATimers = SOATimers(), policyAddresses: [InventoryAddress],
                 dmarcMailbox: String? = nil, tlsrptMailbox: String? = nil, pctShim: Bool = true,
-                publishedSerial: UInt32 = 0) {
+                publishedSerial: UInt32 = 0, spfShrinkThreshold: Double = 0.10, refreshInterval: Int = 3600) {
         self.hostedZone = hostedZone
         self.reportZone = reportZone
         self.nameServers = nameServers
@@ -60,11 +72,14 @@ public struct InventorySettings: Sendable, Equatable, Codable {
         self.tlsrptMailbox = tlsrptMailbox ?? "tlsrpt@" + reportZone.text
         self.pctShim = pctShim
         self.publishedSerial = publishedSerial
+        self.spfShrinkThreshold = spfShrinkThreshold
+        self.refreshInterval = refreshInterval
     }
 
     enum CodingKeys: String, CodingKey {
         case hostedZone = "hosted_zone", reportZone = "report_zone", nameServers = "name_servers", soa
         case policyAddresses = "policy_addresses", dmarcMailbox = "dmarc_mailbox"
         case tlsrptMailbox = "tlsrpt_mailbox", pctShim = "pct_shim", publishedSerial = "published_serial"
+        case spfShrinkThreshold = "spf_shrink_threshold", refreshInterval = "refresh_interval"
     }
 }

@@ -57,17 +57,33 @@ struct GenerationTests {
         }
     }
 
-    @Test func testPublisherWritesDoNotBumpTheGeneration() throws {
+    @Test func testPublisherBookkeepingDoesNotBumpTheGeneration() throws {
         let t = try TestInventory()
         let d = try name("example.com")
         try t.inventory.addDomain(d, actor: "t", now: 0)
-        let g = try t.inventory.inventoryGeneration()
-        try t.inventory.setPublishedSerial(2026010101)
         try t.inventory.savePublished(domain: d, records: [PublishedRecord(owner: "x", strings: ["v=DMARC1; p=none"])],
                                       policy: nil, builtAt: 5)
+        let g = try t.inventory.inventoryGeneration()
+        try t.inventory.setPublishedSerial(2026010101)
         try t.inventory.recordBuildFailure(domain: d, error: "timeout", at: 6)
         try t.inventory.appendAudit(action: AuditAction("build.held"), subject: "example.com", actor: "serve", now: 7)
         #expect(try t.inventory.inventoryGeneration() == g)
         #expect(try t.inventory.settings()?.publishedSerial == 2026010101)
+        // What is served changing does bump it (migration 0004), so `herald serve` sees `herald build`.
+        try t.inventory.savePublished(domain: d, records: [PublishedRecord(owner: "x", strings: ["v=DMARC1; p=reject"])],
+                                      policy: nil, builtAt: 8)
+        #expect(try t.inventory.inventoryGeneration() > g)
+    }
+
+    @Test func testPublishedStateHasGenerationTriggers() throws {
+        let t = try TestInventory()
+        let triggers = try t.inventory.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'published_state'")
+        }
+        #expect(triggers.contains { $0.contains("AFTER INSERT ON published_state") })
+        let update = try #require(triggers.first { $0.contains("AFTER UPDATE OF") })
+        for column in InventoryMigrations.watchedPublishedColumns {
+            #expect(update.contains("OLD.\(column) IS NOT NEW.\(column)"), "\(column)")
+        }
     }
 }

@@ -9,7 +9,8 @@ struct SchemaTests {
     @Test func testMigrationsAreNamedAndAllApplied() throws {
         let t = try TestInventory()
         let applied = try t.inventory.pool.read { db in try InventoryMigrations.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["0001-schema", "0002-builtin-senders", "0003-generation-counter"])
+        #expect(applied == ["0001-schema", "0002-builtin-senders", "0003-generation-counter",
+                           "0004-spf-mode-gate-provenance"])
         // Re-opening the same file is a no-op migration-wise.
         let again = try Inventory(path: t.path)
         #expect(try again.settings()?.hostedZone.text == "hosted.example.net")
