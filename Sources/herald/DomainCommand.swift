@@ -28,6 +28,10 @@ struct DomainCommand: ParsableCommand {
         var spfAll: String?
         @Option(name: .customLong("tlsrpt-rua"), help: ArgumentHelp("Customer's extra TLS-RPT URI (mailto: or https:).", valueName: "URI"))
         var tlsrptRUA: String?
+        @Option(name: .customLong("spf-mode"), help: ArgumentHelp(
+            "Hosted SPF mode: flatten (ip4:/ip6: terms, default) or macro (exists:%{i}, answered from the pass set).",
+            valueName: "MODE"))
+        var spfMode: String?
 
         /// The changes these options ask for.
         func changes() throws -> DomainChanges {
@@ -40,6 +44,7 @@ struct DomainCommand: ParsableCommand {
             if let adkim { changes.adkim = .set(try ArgumentValues.choice(adkim, "--adkim", DMARCAlignment.self)) }
             if let aspf { changes.aspf = .set(try ArgumentValues.choice(aspf, "--aspf", DMARCAlignment.self)) }
             if let spfAll { changes.spfAll = .set(try ArgumentValues.spfAll(spfAll)) }
+            if let spfMode { changes.spfMode = .set(try ArgumentValues.choice(spfMode, "--spf-mode", SPFMode.self)) }
             if let tlsrptRUA {
                 changes.tlsrptRUA = .set(try ReportURI(parsing: tlsrptRUA, argument: "--tlsrpt-rua", schemes: .mailtoOrHTTPS))
             }
@@ -75,7 +80,7 @@ struct DomainCommand: ParsableCommand {
         var domain: String
         @OptionGroup var policy: PolicyOptions
         @Option(name: .long, help: ArgumentHelp(
-            "Unset a field: sp, np, adkim, aspf, rua, ruf, tlsrpt-rua, mx, spf-all (repeatable).", valueName: "FIELD"))
+            "Unset a field: sp, np, adkim, aspf, rua, ruf, tlsrpt-rua, mx, spf-all, spf-mode (repeatable).", valueName: "FIELD"))
         var clear: [String] = []
         @Option(name: .long, help: "Why, for the audit log.")
         var reason: String?
@@ -94,10 +99,11 @@ struct DomainCommand: ParsableCommand {
                 case "tlsrpt-rua": changes.tlsrptRUA = .cleared
                 case "mx": changes.mxPatterns = .cleared
                 case "spf-all": changes.spfAll = .cleared
+                case "spf-mode": changes.spfMode = .cleared
                 default:
                     throw InventoryError.invalidValue(
                         argument: "--clear", value: field,
-                        reason: "expected one of: sp, np, adkim, aspf, rua, ruf, tlsrpt-rua, mx, spf-all")
+                        reason: "expected one of: sp, np, adkim, aspf, rua, ruf, tlsrpt-rua, mx, spf-all, spf-mode")
                 }
             }
             let inventory = try global.openInventory()
@@ -136,12 +142,12 @@ struct DomainCommand: ParsableCommand {
             let views = snapshot.entries.map(DomainView.init)
             try global.emit(views) {
                 Output.table(
-                    ["DOMAIN", "STAGE", "SINCE", "MTA-STS", "SENDERS", "RANGES", "PUBLISHED"],
+                    ["DOMAIN", "STAGE", "SINCE", "SPF", "MTA-STS", "SENDERS", "RANGES", "PUBLISHED"],
                     snapshot.entries.map { entry in
                         let d = entry.domain
                         return [
                             d.name.isInternationalized ? "\(d.name.text) (\(d.name.unicode))" : d.name.text,
-                            d.stage.rawValue, Output.time(d.stageSince), d.mtaSTSMode?.rawValue ?? "-",
+                            d.stage.rawValue, Output.time(d.stageSince), d.spfMode.rawValue, d.mtaSTSMode?.rawValue ?? "-",
                             entry.senders.map(\.slug.text).joined(separator: ",").ifEmpty("-"),
                             String(entry.ranges.count), DomainView.publishedSummary(entry.published),
                         ]

@@ -14,7 +14,7 @@ struct HeraldCommand: AsyncParsableCommand {
     /// The inventory-facing commands.
     static var inventorySubcommands: [ParsableCommand.Type] {
         [InitCommand.self, DomainCommand.self, SenderCommand.self, RangeCommand.self, DMARCCommand.self,
-         MTASTSCommand.self, AuditCommand.self]
+         MTASTSCommand.self, AuditCommand.self, SPFCommand.self]
     }
 
     /// Parses, runs, and maps any error to a message on standard error and an exit status.

@@ -8,7 +8,7 @@ import Inventory
 /// | 64 | usage error (argument-parser's own: unknown option, missing argument) |
 /// | 65 | an invalid value (names the argument and the value), or a hosted name too long |
 /// | 66 | a domain, sender, range or approval that does not exist |
-/// | 69 | refused by the current state: exists already, DMARC dwell not over, MTA-STS still on |
+/// | 69 | refused by the current state: exists already, DMARC dwell not over, MTA-STS still on, no SPF build held to accept |
 /// | 74 | SQLite error (cannot open, locked too long, constraint, corrupt row) |
 /// | 78 | configuration: `herald init` missing or already done |
 ///
@@ -22,7 +22,7 @@ enum HeraldExit {
             return 65
         case .unknownDomain, .unknownSender, .unknownRange, .notApproved:
             return 66
-        case .domainExists, .senderExists, .alreadyApproved, .rangeExists, .stageChangeRefused, .conflict:
+        case .domainExists, .senderExists, .alreadyApproved, .rangeExists, .stageChangeRefused, .conflict, .nothingHeld:
             return 69
         case .database, .corruptRow:
             return 74

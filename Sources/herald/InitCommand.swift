@@ -43,6 +43,15 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .customLong("no-pct-shim"), help: "Do not add pct=0 to t=y stages (RFC 7489 receivers then enforce).")
     var noPctShim = false
 
+    @Option(name: .customLong("spf-shrink-threshold"), help: ArgumentHelp(
+        "Hold an SPF build whose pass set loses more than this share of addresses (0.10 or 10%; default 0.10).",
+        valueName: "SHARE"))
+    var spfShrinkThreshold: String?
+
+    @Option(name: .customLong("refresh-interval"), help: ArgumentHelp(
+        "Seconds between re-resolutions of senders' SPF in 'herald serve' (60-86400; default 3600).", valueName: "SECONDS"))
+    var refreshInterval: String?
+
     func run() throws {
         let zone = try ArgumentValues.domain(self.zone, "--zone")
         let reportZone = try ArgumentValues.domain(self.reportZone, "--report-zone")
@@ -63,7 +72,9 @@ struct InitCommand: ParsableCommand {
             hostedZone: zone, reportZone: reportZone, nameServers: servers, soa: soa, policyAddresses: addresses,
             dmarcMailbox: try dmarcMailbox.map { try Self.mailbox($0, "--dmarc-mailbox") },
             tlsrptMailbox: try tlsrptMailbox.map { try Self.mailbox($0, "--tlsrpt-mailbox") },
-            pctShim: !noPctShim)
+            pctShim: !noPctShim,
+            spfShrinkThreshold: try spfShrinkThreshold.map(Self.share) ?? 0.10,
+            refreshInterval: try refreshInterval.map(Self.refresh) ?? 3600)
         let path = global.databasePath
         let existed = FileManager.default.fileExists(atPath: path)
         do {
@@ -87,6 +98,8 @@ struct InitCommand: ParsableCommand {
                 ("tlsrpt mailbox", settings.tlsrptMailbox),
                 ("soa timers", "refresh \(soa.refresh) retry \(soa.retry) expire \(soa.expire) minimum \(soa.minimum) ttl \(soa.ttl)"),
                 ("pct shim", settings.pctShim ? "on" : "off"),
+                ("spf shrink threshold", Self.percent(settings.spfShrinkThreshold)),
+                ("refresh interval", "\(settings.refreshInterval) s"),
             ])
         }
     }
@@ -98,6 +111,37 @@ struct InitCommand: ParsableCommand {
                                               reason: "expected whole seconds from \(minimum) to 2147483647")
         }
         return value
+    }
+
+    /// A share in (0, 1], written as a decimal (`0.10`) or a percentage (`10%`), for
+    /// `--spf-shrink-threshold`.
+    static func share(_ text: String) throws -> Double {
+        let percent = text.hasSuffix("%")
+        let digits = percent ? String(text.dropLast()) : text
+        let fail = InventoryError.invalidValue(
+            argument: "--spf-shrink-threshold", value: text,
+            reason: "expected a share above 0 and at most 1, as a decimal (0.10) or a percentage (10%)")
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let number = Double(digits) else { throw fail }
+        let value = percent ? number / 100 : number
+        guard InventorySettings.isValidShrinkThreshold(value) else { throw fail }
+        return value
+    }
+
+    /// Whole seconds from 60 to 86400, for `--refresh-interval`.
+    static func refresh(_ text: String) throws -> Int {
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text),
+              InventorySettings.refreshIntervalRange.contains(value) else {
+            throw InventoryError.invalidValue(argument: "--refresh-interval", value: text,
+                                              reason: "expected whole seconds from 60 to 86400")
+        }
+        return value
+    }
+
+    /// `10 %` for 0.10, `12.5 %` for 0.125.
+    static func percent(_ share: Double) -> String {
+        let value = (share * 1000).rounded() / 10
+        return (value == value.rounded() ? String(Int(value)) : String(value)) + " %"
     }
 
     /// A mailbox `local@domain`, accepted with or without `mailto:`.
