@@ -83,12 +83,14 @@ public struct DomainSpec: Hashable, Sendable {
     public var senders: [SenderSpec]
     /// The domain's own sending ranges.
     public var ownRanges: [IPNetwork]
+    /// How the hosted SPF record is published: flattened terms (default) or macro mode.
+    public var spfMode: SPFMode
 
-    /// Creates a spec with defaults for the optional parts.
+    /// Creates a spec with defaults for the optional parts (`spfMode` defaults to `.flatten`).
     public init(domain: String, stage: DMARCStage = .monitor, sp: DMARCPolicy? = nil, np: DMARCPolicy? = nil,
                 adkim: DMARCAlignment? = nil, aspf: DMARCAlignment? = nil, extraRUA: [String] = [], ruf: [String] = [],
                 mtaSTS: MTASTSSettings? = nil, tlsrptRUA: [String] = [], spfAll: SPFQualifier = .softfail,
-                senders: [SenderSpec] = [], ownRanges: [IPNetwork] = []) {
+                senders: [SenderSpec] = [], ownRanges: [IPNetwork] = [], spfMode: SPFMode = .flatten) {
         self.domain = domain
         self.stage = stage
         self.sp = sp
@@ -102,5 +104,6 @@ public struct DomainSpec: Hashable, Sendable {
         self.spfAll = spfAll
         self.senders = senders
         self.ownRanges = ownRanges
+        self.spfMode = spfMode
     }
 }

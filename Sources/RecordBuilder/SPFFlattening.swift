@@ -47,6 +47,16 @@ public struct SPFFlattening: Hashable, Sendable {
     /// Void lookups in the tree (NODATA/NXDOMAIN for `a`, `mx`), the larger of the IPv4 and
     /// IPv6 counts (§4.6.4).
     public let voidLookups: Int
+    /// Void lookups an IPv4 client meets in the tree: `a` names without A records, `mx` names
+    /// without MX records (§4.6.4). Known only for terms that do not depend on the client.
+    public let voidLookupsIPv4: Int
+    /// Void lookups an IPv6 client meets in the tree: `a` names without AAAA records, `mx` names
+    /// without MX records (§4.6.4).
+    public let voidLookupsIPv6: Int
+    /// DNS-querying terms whose query depends on the client address or a macro (`exists`,
+    /// `ptr`, `a`/`mx` with a macro): each may be a void lookup for some clients (an `exists`
+    /// miss is NXDOMAIN or NODATA, §4.6.4, §5.7). Zero for a flattened tree.
+    public let addressDependentLookups: Int
     /// Every upstream question the tree needed, sorted.
     public let queries: [SPFUpstreamQuery]
     /// The SPF record text used for each name in the tree (name → record), for provenance.
