@@ -56,7 +56,7 @@ struct ParsedQuery {
 
         // QNAME: uncompressed labels only (a pointer could only point into the header).
         var key: [UInt8] = []
-        key.reserveCapacity(64)
+        key.reserveCapacity(min(DNSName.maxWireLength, bytes.count - DNSHeader.size))
         var position = DNSHeader.size
         while true {
             guard position < bytes.count else { return .formatError(id: id, flags: flags, questionEnd: nil) }

@@ -159,7 +159,8 @@ public struct Responder: Sendable {
         guard parsed.qtype != .axfr && parsed.qtype != .ixfr else { return refused(&writer) }
         guard let firstZone = snapshot.zoneIndex(enclosingKey: parsed.qnameKey) else { return refused(&writer) }
 
-        var zone = snapshot.zones[firstZone]
+        // The zone is used in place (an index, not a copy of the struct: no retains).
+        var zoneIndex = firstZone
         var ownerKey = parsed.qnameKey
         var ownerOffset = DNSHeader.size
         var ownerLength = parsed.qnameLength
@@ -167,7 +168,7 @@ public struct Responder: Sendable {
         var rcode = RCode.noError
 
         chase: while true {
-            switch zone.node(forKey: ownerKey, type: parsed.qtype) {
+            switch snapshot.zones[zoneIndex].node(forKey: ownerKey, type: parsed.qtype) {
             case let .found(set):
                 if parsed.qtype == .any, let hinfo = anyHINFO, set.type != .cname {
                     _ = writer.append(hinfo, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
@@ -191,16 +192,16 @@ public struct Responder: Sendable {
                       !visited.contains(target.key),
                       let next = snapshot.zoneIndex(enclosingKey: target.key)
                 else { break chase }
-                zone = snapshot.zones[next]
+                zoneIndex = next
                 ownerKey = target.key
                 ownerOffset = rdataOffset
                 ownerLength = target.wireLength
             case .noData:
-                appendNegativeSOA(zone, &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                appendNegativeSOA(snapshot.zones[zoneIndex], &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 break chase
             case .nxDomain:
                 rcode = .nxDomain
-                appendNegativeSOA(zone, &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                appendNegativeSOA(snapshot.zones[zoneIndex], &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 break chase
             }
         }

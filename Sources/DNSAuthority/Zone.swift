@@ -11,52 +11,73 @@ import DNSCore
 /// Build one with `ZoneCompiler.compile(origin:records:addressSets:addressSetTTL:)`; it never
 /// changes afterwards.
 public struct Zone: Sendable {
-    /// The zone apex, case as given.
-    public let origin: DNSName
-    /// The apex SOA record as stored.
-    public let soa: ResourceRecord
-    /// The SOA fields.
-    public let soaData: SOAData
-    /// The negative-caching TTL in seconds: min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).
-    public let negativeTTL: UInt32
-    /// All records of the zone, SOA first then canonical order (as compiled).
-    public let records: [ResourceRecord]
-    /// Owner key (lowercase wire) → node; includes empty non-terminals.
-    let nodes: [[UInt8]: ZoneNode]
-    /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
-    let negativeSOA: PrerenderedRRSet
-    /// The TTL in seconds of the `A 127.0.0.2` member answers of every address set.
-    public let addressSetTTL: UInt32
-    /// The macro-mode address sets; apexes are never nested.
-    let addressSetList: [AddressSet]
-    /// Apex key (lowercase wire) → index into `addressSetList`; looked up with slices of the
-    /// query key, so no allocation.
-    let addressSetIndex: [ArraySlice<UInt8>: Int]
-    /// The distinct label counts (without the root) of the address-set apexes.
-    let addressSetLabelCounts: [Int]
+    /// The zone's immutable data behind one reference, so that copying a `Zone` (as the
+    /// responder does per query) costs one retain rather than one per field.
+    final class Storage: Sendable {
+        let origin: DNSName
+        let soa: ResourceRecord
+        let soaData: SOAData
+        let negativeTTL: UInt32
+        let records: [ResourceRecord]
+        /// Owner key (lowercase wire) → node; includes empty non-terminals.
+        let nodes: [WireKey: ZoneNode]
+        /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
+        let negativeSOA: PrerenderedRRSet
+        let addressSetTTL: UInt32
+        /// The macro-mode address sets; apexes are never nested.
+        let addressSets: [AddressSet]
+        /// Apex key → index into `addressSets`; looked up with suffixes of the query key.
+        let addressSetIndex: [WireKey: Int]
+        /// The distinct label counts (without the root) of the address-set apexes.
+        let addressSetLabelCounts: [Int]
 
-    /// Internal memberwise initializer used by `ZoneCompiler`.
+        init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, records: [ResourceRecord],
+             nodes: [WireKey: ZoneNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet], addressSetTTL: UInt32) {
+            self.origin = origin
+            self.soa = soa
+            self.soaData = soaData
+            self.negativeTTL = negativeTTL
+            self.records = records
+            self.nodes = nodes
+            self.negativeSOA = negativeSOA
+            self.addressSetTTL = addressSetTTL
+            self.addressSets = addressSets
+            var index: [WireKey: Int] = [:]
+            for (position, set) in addressSets.enumerated() { index[WireKey(set.name.key)] = position }
+            self.addressSetIndex = index
+            self.addressSetLabelCounts = Set(addressSets.map(\.name.labelCount)).sorted()
+        }
+    }
+
+    /// The data.
+    let storage: Storage
+
+    /// The zone apex, case as given.
+    public var origin: DNSName { storage.origin }
+    /// The apex SOA record as stored.
+    public var soa: ResourceRecord { storage.soa }
+    /// The SOA fields.
+    public var soaData: SOAData { storage.soaData }
+    /// The negative-caching TTL in seconds: min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).
+    public var negativeTTL: UInt32 { storage.negativeTTL }
+    /// All records of the zone, SOA first then canonical order (as compiled).
+    public var records: [ResourceRecord] { storage.records }
+    /// The TTL in seconds of the `A 127.0.0.2` member answers of every address set.
+    public var addressSetTTL: UInt32 { storage.addressSetTTL }
+    /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
+    var negativeSOA: PrerenderedRRSet { storage.negativeSOA }
+
+    /// Internal initializer used by `ZoneCompiler`.
     init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, records: [ResourceRecord],
-         nodes: [[UInt8]: ZoneNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
+         nodes: [WireKey: ZoneNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
          addressSetTTL: UInt32 = 300) {
-        self.origin = origin
-        self.soa = soa
-        self.soaData = soaData
-        self.negativeTTL = negativeTTL
-        self.records = records
-        self.nodes = nodes
-        self.negativeSOA = negativeSOA
-        self.addressSetTTL = addressSetTTL
-        self.addressSetList = addressSets
-        var index: [ArraySlice<UInt8>: Int] = [:]
-        for (position, set) in addressSets.enumerated() { index[set.name.key[...]] = position }
-        self.addressSetIndex = index
-        self.addressSetLabelCounts = Set(addressSets.map(\.name.labelCount)).sorted()
+        storage = Storage(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL, records: records,
+                          nodes: nodes, negativeSOA: negativeSOA, addressSets: addressSets, addressSetTTL: addressSetTTL)
     }
 
     /// The macro-mode address sets by apex name (`_ip.D._spf.H`).
     public var addressSets: [DNSName: AddressRangeTable] {
-        Dictionary(uniqueKeysWithValues: addressSetList.map { ($0.name, $0.table) })
+        Dictionary(uniqueKeysWithValues: storage.addressSets.map { ($0.name, $0.table) })
     }
 
     /// The SOA serial (RFC 1982 arithmetic).
@@ -72,11 +93,11 @@ public struct Zone: Sendable {
     }
 
     /// Whether `name` exists in the zone, with data or as an empty non-terminal.
-    public func contains(_ name: DNSName) -> Bool { nodes[name.key] != nil }
+    public func contains(_ name: DNSName) -> Bool { storage.nodes[WireKey(name.key)] != nil }
 
     /// The owner names that are empty non-terminals, in canonical order (C34).
     public var emptyNonTerminals: [DNSName] {
-        nodes.values.filter(\.isEmptyNonTerminal).map(\.name).sorted()
+        storage.nodes.values.filter(\.isEmptyNonTerminal).map(\.name).sorted()
     }
 
     /// Looks `name`/`type` up in this zone alone, without chasing CNAMEs
@@ -111,8 +132,8 @@ public struct Zone: Sendable {
     /// RRset: the CNAME if present, otherwise the lowest type (RFC 8482 §4.1). Names at or
     /// below an address-set apex are answered from its table (see `addressSetLookup`).
     func node(forKey key: [UInt8], type: RRType) -> NodeLookup {
-        if !addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
-        guard let node = nodes[key] else { return .nxDomain }
+        if !storage.addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
+        guard let node = storage.nodes[WireKey(key)] else { return .nxDomain }
         if node.isEmptyNonTerminal { return .noData }
         if type == .any {
             if let cname = node.rrset(.cname) { return .found(cname) }
@@ -134,13 +155,13 @@ public struct Zone: Sendable {
             labels &+= 1
             position &+= 1 &+ Int(key[position])
         }
-        for apexLabels in addressSetLabelCounts where apexLabels <= labels {
+        for apexLabels in storage.addressSetLabelCounts where apexLabels <= labels {
             var start = 0
             for _ in 0..<(labels &- apexLabels) { start &+= 1 &+ Int(key[start]) }
-            guard let index = addressSetIndex[key[start...]] else { continue }
-            let set = addressSetList[index]
-            switch AddressSet.classify(key: key, end: start, table: set.table) {
-            case .member: return type == .a || type == .any ? .synthesized(set.answer) : .noData
+            guard let index = storage.addressSetIndex[WireKey(key[start...])] else { continue }
+            // Element fields are read in place; copying the whole `AddressSet` costs retains.
+            switch AddressSet.classify(key: key, end: start, table: storage.addressSets[index].table) {
+            case .member: return type == .a || type == .any ? .synthesized(storage.addressSets[index].answer) : .noData
             case .exists: return .noData
             case .absent: return .nxDomain
             }

@@ -112,24 +112,24 @@ public enum ZoneCompiler {
         }
 
         // Nodes with pre-rendered RRsets.
-        var nodes: [[UInt8]: ZoneNode] = [:]
+        var nodes: [WireKey: ZoneNode] = [:]
         nodes.reserveCapacity(grouped.count * 2)
         for (key, entry) in grouped {
             let sets = try entry.sets.keys.sorted().map { type in
                 try PrerenderedRRSet(records: entry.sets[type]!)
             }
-            nodes[key] = ZoneNode(name: entry.name, rrsets: sets)
+            nodes[WireKey(key)] = ZoneNode(name: entry.name, rrsets: sets)
         }
 
         // Address-set apexes exist without data (no record may be at or below them).
-        for apex in apexes { nodes[apex.key] = ZoneNode(name: apex, rrsets: []) }
+        for apex in apexes { nodes[WireKey(apex.key)] = ZoneNode(name: apex, rrsets: []) }
 
         // Empty non-terminals: ancestors up to the apex without data of their own.
         for name in grouped.values.map(\.name) + apexes {
             var current = name.parent
             while let name = current, name.isSubdomain(of: origin), name != origin {
-                if nodes[name.key] == nil {
-                    nodes[name.key] = ZoneNode(name: name, rrsets: [])
+                if nodes[WireKey(name.key)] == nil {
+                    nodes[WireKey(name.key)] = ZoneNode(name: name, rrsets: [])
                 } else {
                     break
                 }

@@ -12,6 +12,8 @@ public final class ZoneSnapshot: Sendable {
     public let generation: UInt64
     /// Zones indexed by the wire length of their apex (1…255) for allocation-free matching.
     private let zonesByApexLength: [[Int]]
+    /// The lowercase wire apex of each zone, by zone index (read without touching `Zone`).
+    private let originKeys: [[UInt8]]
 
     /// Creates a snapshot.
     ///
@@ -32,6 +34,7 @@ public final class ZoneSnapshot: Sendable {
         self.zones = zones
         self.generation = generation
         self.zonesByApexLength = byLength
+        self.originKeys = zones.map(\.origin.key)
     }
 
     /// An empty snapshot (every query is REFUSED).
@@ -59,7 +62,7 @@ public final class ZoneSnapshot: Sendable {
         while start < key.count {
             let length = key.count - start
             for index in zonesByApexLength[length] {
-                if zones[index].origin.key.elementsEqual(key[start...]) { return index }
+                if originKeys[index].elementsEqual(key[start...]) { return index }
             }
             if key[start] == 0 { break }
             start += 1 + Int(key[start])
