@@ -46,13 +46,32 @@ func parseMailAddress(_ raw: String, field: String) throws(DMARCError) -> (Strin
 /// Whether `name` is an LDH host name (labels of 1...63 letters, digits, hyphens, not starting
 /// or ending with a hyphen; underscores allowed), at least two labels, at most 253 octets.
 func isHostName(_ name: String) -> Bool {
-    let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-    guard labels.count >= 2, name.utf8.count <= 253 else { return false }
-    for l in labels {
-        guard (1...63).contains(l.utf8.count), l.first != "-", l.last != "-",
-              l.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return false }
+    // Byte-wise: every accepted character is ASCII, so UTF-8 octets are the characters.
+    let bytes = name.utf8
+    guard bytes.count <= 253 else { return false }
+    var labels = 0
+    var length = 0
+    var previous: UInt8 = 0x2E  // "."
+    var lastLabelHasLetter = false
+    for b in bytes {
+        if b == 0x2E {
+            guard length > 0, previous != 0x2D else { return false }
+            labels += 1
+            length = 0
+            lastLabelHasLetter = false
+        } else {
+            let letter = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A
+            let digit = b >= 0x30 && b <= 0x39
+            guard letter || digit || b == 0x2D || b == 0x5F else { return false }
+            guard !(length == 0 && b == 0x2D) else { return false }
+            length += 1
+            guard length <= 63 else { return false }
+            if letter { lastLabelHasLetter = true }
+        }
+        previous = b
     }
-    return labels.last!.contains { $0.isLetter }
+    guard length > 0, previous != 0x2D else { return false }
+    return labels + 1 >= 2 && lastLabelHasLetter
 }
 
 /// Percent-encodes `,` `!` `;` (RFC 7489 §6.4, RFC 8460 §3).

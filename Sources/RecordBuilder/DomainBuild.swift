@@ -60,10 +60,18 @@ public struct BuildReport: Hashable, Sendable {
     public var provenance: [RangeProvenance]
     /// RDATA size of every record, in record order.
     public var recordSizes: [RecordSize]
-    /// DNS lookups a receiver spends on the customer's `include:D._spf.H` (§4.6.4).
+    /// How the hosted SPF record is published.
+    public var spfMode: SPFMode
+    /// DNS lookups a receiver spends on the published record, counting the customer's
+    /// `include:D._spf.H` (§4.6.4): chain links (flatten) or the `exists` (macro), plus kept
+    /// includes with their own lookups. Never more than 10 in a successful build.
     public var lookups: Int
-    /// Void lookups behind kept includes.
+    /// The most void lookups a receiver can meet on the published record (§4.6.4): kept
+    /// includes' void and client-dependent terms, plus the `exists` miss in macro mode, for the
+    /// worse client family. Never more than 2 in a successful build.
     public var voidLookups: Int
+    /// The full accounting behind ``lookups`` and ``voidLookups``.
+    public var budget: SPFLookupBudget
     /// Human-readable remarks (kept includes and why, empty pass sets).
     public var notes: [String]
 }
@@ -77,8 +85,16 @@ public struct DomainBuild: Hashable, Sendable {
     public var records: [HostedTXT]
     /// The DMARC record as a typed value.
     public var dmarc: DMARCRecord
-    /// Everything the hosted SPF records authorise (flattened senders and own ranges).
+    /// Everything the hosted SPF records authorise (flattened senders and own ranges); in macro
+    /// mode, the table the responder answers `_ip.D._spf.H` queries from. Kept includes are not
+    /// in it (receivers evaluate them themselves).
     public var spfPassSet: AddressSet
+    /// Each flattened sender's pass set by slug, and `own` for the domain's own ranges (only
+    /// when it has some): what ``SPFPublishGate`` compares between builds. Senders kept as
+    /// includes and senders without SPF are absent; a sender whose tree authorises nothing is
+    /// present with an empty set. Two senders with the same slug are merged. The union of the
+    /// values is ``spfPassSet``.
+    public var passSetsBySender: [String: AddressSet]
     /// Senders kept as includes.
     public var keptIncludes: [SPFKeptInclude]
     /// The MTA-STS policy document, when hosted.

@@ -1,10 +1,11 @@
 /// Builds every hosted record of one customer domain (RECORDS.md): DMARC at `D._dmarc.H`,
-/// report authorizations `D._report._dmarc.<host in R>`, flattened SPF at `D._spf.H` with
-/// chain links, the MTA-STS announcement `D._mta-sts.H` with its policy document, and TLS-RPT
-/// at `D._smtp._tls.H`.
+/// report authorizations `D._report._dmarc.<host in R>`, SPF at `D._spf.H` (flattened with chain
+/// links, or the macro-mode `exists` record, per ``DomainSpec/spfMode``), the MTA-STS
+/// announcement `D._mta-sts.H` with its policy document, and TLS-RPT at `D._smtp._tls.H`.
 ///
 /// A pure function of the settings, the spec and the upstream answers: identical inputs give
-/// byte-identical records.
+/// byte-identical records. The published SPF record is refused when a receiver would spend more
+/// than 10 lookups or meet more than 2 void lookups on it (``SPFLookupBudget``, RFC 7208 §4.6.4).
 public struct DomainRecordBuilder: Sendable {
     /// Operator settings (`H`, `R`, mailboxes, shim).
     public let settings: OperatorSettings
@@ -54,11 +55,14 @@ public struct DomainRecordBuilder: Sendable {
         }
 
         // SPF.
-        var pass = AddressSet(spec.ownRanges)
+        let own = AddressSet(spec.ownRanges)
+        var pass = own
+        var passSetsBySender: [String: AddressSet] = [:]
+        if !own.isEmpty { passSetsBySender["own"] = own }
         var kept: [SPFKeptInclude] = []
+        var keptCosts: [SPFLookupBudget.KeptInclude] = []
         var senderReports: [SenderReport] = []
         var notes: [String] = []
-        var keptVoids = 0
         for sender in spec.senders {
             guard let entry = sender.spfEntryPoint.map(normalizedDomain) else {
                 senderReports.append(SenderReport(slug: sender.slug, name: sender.name, entryPoint: nil, passSet: nil,
@@ -79,10 +83,11 @@ public struct DomainRecordBuilder: Sendable {
             switch f.outcome {
             case .flattened(let s):
                 pass.formUnion(s)
+                passSetsBySender[sender.slug, default: .empty].formUnion(s)
             case .keptAsInclude(let why):
                 reasons = why
                 kept.append(SPFKeptInclude(name: entry, lookups: f.lookups))
-                keptVoids += f.voidLookups
+                keptCosts.append(SPFLookupBudget.KeptInclude(sender: sender.slug, flattening: f))
                 notes.append("sender \(sender.slug) kept as include:\(entry): " + why.joined(separator: "; "))
             }
             let set = f.passSet
@@ -95,13 +100,23 @@ public struct DomainRecordBuilder: Sendable {
         if pass.isEmpty && kept.isEmpty {
             notes.append("the hosted SPF record authorises no address")
         }
-        let spf: SPFRendering
+        let budget: SPFLookupBudget
         do {
-            spf = try SPFRenderer.render(domain: domain, hostedZone: h, pass: pass, keptIncludes: kept, all: spec.spfAll)
+            switch spec.spfMode {
+            case .flatten:
+                let spf = try SPFRenderer.render(domain: domain, hostedZone: h, pass: pass, keptIncludes: kept, all: spec.spfAll)
+                records += spf.records
+                budget = SPFLookupBudget(mode: .flatten, owner: SPFRenderer.owner(domain: domain, hostedZone: h),
+                                         chainLinks: spf.records.count - 1, keptIncludes: keptCosts)
+            case .macro:
+                records.append(try SPFMacroMode.record(domain: domain, hostedZone: h, all: spec.spfAll, keptIncludes: kept))
+                budget = SPFLookupBudget(mode: .macro, owner: SPFRenderer.owner(domain: domain, hostedZone: h),
+                                         chainLinks: 0, keptIncludes: keptCosts)
+            }
+            try budget.check(domain: domain)
         } catch {
             throw .spf(error)
         }
-        records += spf.records
 
         // MTA-STS.
         var document: MTASTSDocument? = nil
@@ -126,23 +141,25 @@ public struct DomainRecordBuilder: Sendable {
             throw .nameTooLong(name: rec.owner, excess: rec.owner.utf8.count + 2 - 255)
         }
 
-        // Provenance of every published network.
-        let own = AddressSet(spec.ownRanges)
-        let provenance = pass.networks.map { net -> RangeProvenance in
-            let piece = AddressSet([net])
-            var sources = senderReports.compactMap { s -> String? in
-                guard let set = s.passSet, !set.intersection(piece).isEmpty else { return nil }
-                return s.slug
-            }
-            if !own.intersection(piece).isEmpty { sources.append("own") }
-            return RangeProvenance(network: net, sources: sources.sorted())
+        // Provenance of every network in the pass set: one merge pass per sender.
+        let v4Blocks = pass.v4.blocks
+        let v6Blocks = pass.v6.blocks
+        var sources = [[String]](repeating: [], count: v4Blocks.count + v6Blocks.count)
+        func mark(_ set: AddressSet, _ label: String) {
+            for (i, hit) in set.v4.overlaps(sortedDisjoint: v4Blocks).enumerated() where hit { sources[i].append(label) }
+            for (i, hit) in set.v6.overlaps(sortedDisjoint: v6Blocks).enumerated() where hit { sources[v4Blocks.count + i].append(label) }
         }
+        for s in senderReports { if let set = s.passSet { mark(set, s.slug) } }
+        mark(own, "own")
+        let networks = v4Blocks.map(IPNetwork.v4) + v6Blocks.map(IPNetwork.v6)
+        let provenance = zip(networks, sources).map { RangeProvenance(network: $0, sources: $1.sorted()) }
 
         return DomainBuild(
-            domain: domain, records: records, dmarc: dmarc, spfPassSet: pass, keptIncludes: kept,
-            mtaSTSPolicy: document,
+            domain: domain, records: records, dmarc: dmarc, spfPassSet: pass, passSetsBySender: passSetsBySender,
+            keptIncludes: kept, mtaSTSPolicy: document,
             report: BuildReport(senders: senderReports, provenance: provenance,
                                 recordSizes: records.map { RecordSize(owner: $0.owner, rdataOctets: $0.rdataLength) },
-                                lookups: spf.lookups, voidLookups: keptVoids, notes: notes))
+                                spfMode: spec.spfMode, lookups: budget.lookups, voidLookups: budget.voidLookups,
+                                budget: budget, notes: notes))
     }
 }

@@ -63,40 +63,54 @@ public enum SPFRenderer {
         let d = normalizedDomain(domain)
         guard all != .pass else { throw .permissiveAll(domain: d) }
         let top = owner(domain: d, hostedZone: hostedZone)
-        var kept: [SPFKeptInclude] = []
-        for k in keptIncludes.sorted(by: { $0.name < $1.name }) where !kept.contains(where: { $0.name == k.name }) {
-            kept.append(k)
-        }
+        let kept = uniqueSorted(keptIncludes)
         let terms = pass.networks.map(\.spfTerm) + kept.map { "include:\($0.name)" }
+        let octets = terms.map(\.utf8.count)
         let allTerm = (all == .pass ? "" : all.rawValue) + "all"
 
-        func record(_ owner: String, _ body: [String]) -> HostedTXT? {
-            guard let strings = HostedTXT.split(terms: ["v=spf1"] + body) else { return nil }
-            let r = HostedTXT(owner: owner, strings: strings)
-            return r.rdataLength <= (maxRDATA ?? rdataLimit(owner: owner)) ? r : nil
-        }
-
+        // Packing is linear: each record's size is tracked term by term (TXTStringPacker mirrors
+        // HostedTXT.split), and only the chosen terms are split into strings.
         var records: [HostedTXT] = []
         var index = 0
         var link = 0
         while true {
             let name = link == 0 ? top : "_\(link).\(top)"
             if name.utf8.count + 2 > 255 { throw .nameTooLong(name: name, excess: name.utf8.count + 2 - 255) }
+            let limit = maxRDATA ?? rdataLimit(owner: name)
             let tail = link == 0 ? [allTerm] : []
-            if let r = record(name, Array(terms[index...]) + tail) {
-                records.append(r)
+            let next = "include:_\(link + 1).\(top)"
+            let tailPieces = tail.map(\.utf8.count)
+            // Does everything left fit, with no link? Stop early once the terms alone overflow.
+            var rest = TXTStringPacker()
+            var fitsAll = rest.append(7)  // "v=spf1 "
+            var i = index
+            while fitsAll && i < terms.count {
+                let last = i + 1 == terms.count && tail.isEmpty
+                fitsAll = rest.append(octets[i] + (last ? 0 : 1)) && rest.rdataOctets <= limit
+                i += 1
+            }
+            if fitsAll, let total = rest.rdataOctets(appending: tailPieces), total <= limit {
+                records.append(try record(name, Array(terms[index...]) + tail))
                 break
             }
-            let next = "include:_\(link + 1).\(top)"
+            if index == terms.count {
+                // Only `v=spf1` and the tail are left and they do not fit: nothing can be moved.
+                throw .termTooLong(owner: name, term: (["v=spf1"] + tail).joined(separator: " "))
+            }
+            // The longest prefix that fits with the link include (and the tail) after it.
+            let nextPieces = [next.utf8.count + (tail.isEmpty ? 0 : 1)] + tailPieces
+            var prefix = TXTStringPacker()
+            _ = prefix.append(7)
             var take = 0
-            var best: HostedTXT? = nil
-            while index + take < terms.count,
-                  let r = record(name, Array(terms[index..<(index + take + 1)]) + [next] + tail) {
-                best = r
+            while index + take < terms.count {
+                var candidate = prefix
+                guard candidate.append(octets[index + take] + 1),
+                      let total = candidate.rdataOctets(appending: nextPieces), total <= limit else { break }
+                prefix = candidate
                 take += 1
             }
-            guard let best, take > 0 else { throw .termTooLong(owner: name, term: terms[index]) }
-            records.append(best)
+            guard take > 0 else { throw .termTooLong(owner: name, term: terms[index]) }
+            records.append(try record(name, Array(terms[index..<(index + take)]) + [next] + tail))
             index += take
             link += 1
         }
@@ -107,5 +121,16 @@ public enum SPFRenderer {
                 "1 for include:\(top), \(keptCost) for \(kept.count) kept include(s), \(records.count - 1) for chain links")
         }
         return SPFRendering(records: records, lookups: lookups)
+    }
+
+    /// Kept includes sorted by name, first of each name kept.
+    static func uniqueSorted(_ keptIncludes: [SPFKeptInclude]) -> [SPFKeptInclude] {
+        var seen: Set<String> = []
+        return keptIncludes.sorted(by: { $0.name < $1.name }).filter { seen.insert($0.name).inserted }
+    }
+
+    /// The record `v=spf1 <body>` at `owner`, split between terms.
+    private static func record(_ owner: String, _ body: [String]) throws(SPFRenderError) -> HostedTXT {
+        try HostedTXT(owner: owner, terms: ["v=spf1"] + body)
     }
 }
