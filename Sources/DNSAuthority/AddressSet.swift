@@ -26,8 +26,8 @@ struct AddressSet: Sendable {
         case absent
     }
 
-    /// Classifies the labels `key[0..<end]` that precede the apex in a lowercase or mixed-case
-    /// wire name, reading the octets in place (no allocation).
+    /// Classifies the labels `key[key.startIndex..<end]` that precede the apex in a wire name
+    /// in any case (typically the QNAME inside the query), reading the octets in place.
     ///
     /// `%{i}` expands to 4 decimal labels for IPv4 (`192.0.2.10`, each 0–255, no leading
     /// zero except `0`) or 32 hex nibble labels for IPv6, most significant first (§7.3).
@@ -41,8 +41,8 @@ struct AddressSet: Sendable {
     ///   - key: a well-formed wire name (labels, then the root octet).
     ///   - end: the offset where the apex starts inside `key` (a label boundary).
     ///   - table: the pass set.
-    static func classify(key: [UInt8], end: Int, table: AddressRangeTable) -> Membership {
-        var position = 0
+    static func classify(key: ArraySlice<UInt8>, end: Int, table: AddressRangeTable) -> Membership {
+        var position = key.startIndex
         var count = 0
         var allOctets = true
         var allNibbles = true
@@ -89,7 +89,7 @@ struct AddressSet: Sendable {
 
     /// A 2- or 3-digit decimal label without a leading zero, at most 255; nil otherwise.
     @inline(__always)
-    private static func decimalOctet(_ key: [UInt8], start: Int, length: Int) -> UInt8? {
+    private static func decimalOctet(_ key: ArraySlice<UInt8>, start: Int, length: Int) -> UInt8? {
         guard key[start] != 0x30 else { return nil }
         var value = 0
         for index in start..<(start &+ length) {

@@ -1,8 +1,9 @@
 import DNSCore
 
-/// What the responder needs from a query, read without building a `DNSMessage`
-/// (RFC 1035 §4.1; RFC 6891 §6.1). The QNAME is known to be uncompressed, so the response
-/// can copy the question bytes and point at offset 12.
+/// What the responder needs from a query, read without building a `DNSMessage` and without
+/// allocating (RFC 1035 §4.1; RFC 6891 §6.1). The QNAME is known to be uncompressed, so the
+/// response can copy the question bytes and point at offset 12, and lookups read the name in
+/// place (`WireKey` compares case-insensitively).
 struct ParsedQuery {
     /// EDNS values the answer depends on.
     struct EDNSInfo {
@@ -19,8 +20,8 @@ struct ParsedQuery {
     let questionEnd: Int
     /// Wire length of the QNAME (uncompressed) in octets.
     let qnameLength: Int
-    /// Lowercase wire QNAME.
-    let qnameKey: [UInt8]
+    /// The wire QNAME as sent (case preserved): a slice of the query, octets 12..<12+length.
+    let qname: ArraySlice<UInt8>
     /// QTYPE.
     let qtype: RRType
     /// QCLASS.
@@ -55,30 +56,19 @@ struct ParsedQuery {
         let arcount = Int(UInt16(bytes[10]) << 8 | UInt16(bytes[11]))
 
         // QNAME: uncompressed labels only (a pointer could only point into the header).
-        var key: [UInt8] = []
-        key.reserveCapacity(min(DNSName.maxWireLength, bytes.count - DNSHeader.size))
         var position = DNSHeader.size
         while true {
             guard position < bytes.count else { return .formatError(id: id, flags: flags, questionEnd: nil) }
             let length = Int(bytes[position])
             if length == 0 {
-                key.append(0)
                 position += 1
                 break
             }
             guard length <= DNSName.maxLabelLength,
                   position + 1 + length <= bytes.count,
-                  key.count + 1 + length + 1 <= DNSName.maxWireLength
+                  position - DNSHeader.size + 1 + length + 1 <= DNSName.maxWireLength
             else { return .formatError(id: id, flags: flags, questionEnd: nil) }
-            key.append(UInt8(length))
-            var index = position + 1
-            let end = index + length
-            while index < end {
-                let byte = bytes[index]
-                key.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-                index += 1
-            }
-            position = end
+            position += 1 + length
         }
         let qnameLength = position - DNSHeader.size
         guard position + 4 <= bytes.count else { return .formatError(id: id, flags: flags, questionEnd: nil) }
@@ -91,14 +81,14 @@ struct ParsedQuery {
         var reader = WireReader(bytes, offset: questionEnd)
         do {
             for index in 0..<(ancount + nscount + arcount) {
-                let owner = try reader.readName()
+                let ownerLength = try reader.skipName()
                 let type = try reader.readUInt16("TYPE")
                 let rrClass = try reader.readUInt16("CLASS")
                 let ttl = try reader.readUInt32("TTL")
                 let length = Int(try reader.readUInt16("RDLENGTH"))
                 guard reader.remaining >= length else { throw DNSCoreError.truncated(field: "RDATA", offset: reader.offset) }
                 if type == RRType.opt.rawValue {
-                    guard index >= ancount + nscount, edns == nil, owner.isRoot else {
+                    guard index >= ancount + nscount, edns == nil, ownerLength == 1 else {
                         throw DNSCoreError.malformedMessage(reason: "misplaced or repeated OPT record")
                     }
                     // Options are ignored (RFC 6891 §6.1.2) but must not overrun the RDATA.
@@ -118,6 +108,6 @@ struct ParsedQuery {
             return .formatError(id: id, flags: flags, questionEnd: questionEnd)
         }
         return .query(ParsedQuery(id: id, flags: flags, questionEnd: questionEnd, qnameLength: qnameLength,
-                                  qnameKey: key, qtype: qtype, qclass: qclass, edns: edns))
+                                  qname: bytes[DNSHeader.size..<(DNSHeader.size + qnameLength)], qtype: qtype, qclass: qclass, edns: edns))
     }
 }

@@ -41,7 +41,7 @@ public struct Responder: Sendable {
     /// The configuration in force.
     public let configuration: ResponderConfiguration
     /// CH TXT answers by lowercase wire name.
-    private let chaosAnswers: [[UInt8]: PrerenderedRRSet]
+    private let chaosAnswers: [WireKey: PrerenderedRRSet]
     /// The synthesized RFC 8482 HINFO RRset when that ANY policy is chosen.
     private let anyHINFO: PrerenderedRRSet?
 
@@ -50,13 +50,13 @@ public struct Responder: Sendable {
     /// - Parameter configuration: sizes, ANY policy, CHAOS texts.
     public init(configuration: ResponderConfiguration = ResponderConfiguration()) {
         self.configuration = configuration
-        var chaos: [[UInt8]: PrerenderedRRSet] = [:]
+        var chaos: [WireKey: PrerenderedRRSet] = [:]
         func add(_ names: [String], _ text: String?) {
             guard let text else { return }
             for name in names {
                 guard let owner = try? DNSName(name) else { continue }
                 let record = ResourceRecord(name: owner, rrClass: .ch, ttl: 0, rdata: .txt(CharacterString.split(text)))
-                if let set = try? PrerenderedRRSet(records: [record]) { chaos[owner.key] = set }
+                if let set = try? PrerenderedRRSet(records: [record]) { chaos[WireKey(owner.key)] = set }
             }
         }
         add(["version.bind", "version.server"], configuration.chaosVersion)
@@ -148,7 +148,7 @@ public struct Responder: Sendable {
         }
 
         if parsed.qclass == .ch {
-            guard let set = chaosAnswers[parsed.qnameKey] else { return refused(&writer) }
+            guard let set = chaosAnswers[WireKey(parsed.qname)] else { return refused(&writer) }
             if parsed.qtype == .txt || parsed.qtype == .any {
                 _ = writer.append(set, section: .answer, ownerOffset: DNSHeader.size, ownerLength: parsed.qnameLength)
             }
@@ -157,14 +157,14 @@ public struct Responder: Sendable {
         }
         guard parsed.qclass == .in || parsed.qclass == .any else { return refused(&writer) }
         guard parsed.qtype != .axfr && parsed.qtype != .ixfr else { return refused(&writer) }
-        guard let firstZone = snapshot.zoneIndex(enclosingKey: parsed.qnameKey) else { return refused(&writer) }
+        guard let firstZone = snapshot.zoneIndex(enclosingKey: parsed.qname) else { return refused(&writer) }
 
         // The zone is used in place (an index, not a copy of the struct: no retains).
         var zoneIndex = firstZone
-        var ownerKey = parsed.qnameKey
+        var ownerKey = parsed.qname
         var ownerOffset = DNSHeader.size
         var ownerLength = parsed.qnameLength
-        var visited: [[UInt8]] = []
+        var visited: [WireKey] = []
         var rcode = RCode.noError
 
         chase: while true {
@@ -187,13 +187,13 @@ public struct Responder: Sendable {
                 guard let rdataOffset = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength) else {
                     break chase
                 }
-                visited.append(ownerKey)
+                visited.append(WireKey(ownerKey))
                 guard visited.count <= configuration.maxCNAMEChain,
-                      !visited.contains(target.key),
-                      let next = snapshot.zoneIndex(enclosingKey: target.key)
+                      !visited.contains(WireKey(target.key)),
+                      let next = snapshot.zoneIndex(enclosingKey: target.key[...])
                 else { break chase }
                 zoneIndex = next
-                ownerKey = target.key
+                ownerKey = target.key[...]
                 ownerOffset = rdataOffset
                 ownerLength = target.wireLength
             case .noData:

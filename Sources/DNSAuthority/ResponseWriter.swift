@@ -82,8 +82,19 @@ struct ResponseWriter {
         bytes[9] = UInt8(truncatingIfNeeded: authorityCount)
         if let opt {
             bytes[11] = 1
-            bytes.append(contentsOf: [0, 0, 41, UInt8(opt.payload >> 8), UInt8(truncatingIfNeeded: opt.payload),
-                                      opt.extendedRCode, 0, opt.dnssecOK ? 0x80 : 0, 0, 0, 0])
+            // Root owner, TYPE 41, CLASS = payload, TTL = extended RCODE, version 0, DO, Z;
+            // RDLENGTH 0. Appended octet by octet: an array literal here would allocate.
+            bytes.append(0)
+            bytes.append(0)
+            bytes.append(41)
+            bytes.append(UInt8(truncatingIfNeeded: opt.payload >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: opt.payload))
+            bytes.append(opt.extendedRCode)
+            bytes.append(0)
+            bytes.append(opt.dnssecOK ? 0x80 : 0)
+            bytes.append(0)
+            bytes.append(0)
+            bytes.append(0)
         }
         return bytes
     }

@@ -1,7 +1,7 @@
 import DNSCore
 
 /// A compiled, immutable authoritative zone: apex SOA and NS, every owner's RRsets
-/// pre-rendered to wire fragments in a hash map keyed by the lowercase wire name, and
+/// pre-rendered to wire fragments in a hash map keyed by the wire name (case-insensitive), and
 /// empty non-terminals precomputed (RFC 1034 §4.3.2; RFC 8020; C34).
 ///
 /// A zone may also hold SPF macro-mode address sets: each owns the subtree below its apex
@@ -108,7 +108,7 @@ public struct Zone: Sendable {
     ///   - type: the query type.
     public func lookup(_ name: DNSName, _ type: RRType) -> LookupResult {
         guard name.isSubdomain(of: origin) else { return .refused }
-        switch node(forKey: name.key, type: type) {
+        switch node(forKey: name.key[...], type: type) {
         case let .found(set): return .answer(set.records)
         case let .synthesized(set):
             return .answer(set.records.map { ResourceRecord(name: name, rrClass: $0.rrClass, ttl: $0.ttl, rdata: $0.rdata) })
@@ -128,10 +128,10 @@ public struct Zone: Sendable {
         case nxDomain
     }
 
-    /// Looks up an owner key (lowercase wire name inside this zone). For ANY returns one
+    /// Looks up an owner name (wire form in any case, at or below this zone's origin). For ANY returns one
     /// RRset: the CNAME if present, otherwise the lowest type (RFC 8482 §4.1). Names at or
     /// below an address-set apex are answered from its table (see `addressSetLookup`).
-    func node(forKey key: [UInt8], type: RRType) -> NodeLookup {
+    func node(forKey key: ArraySlice<UInt8>, type: RRType) -> NodeLookup {
         if !storage.addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
         guard let node = storage.nodes[WireKey(key)] else { return .nxDomain }
         if node.isEmptyNonTerminal { return .noData }
@@ -148,15 +148,15 @@ public struct Zone: Sendable {
     /// the name is under no apex. Member: `A 127.0.0.2` for A and ANY (the one RRset,
     /// RFC 8482 §4.1), NODATA for other types; an existing non-member name: NODATA;
     /// otherwise NXDOMAIN (RFC 7208 §5.7: an `exists` miss is not an error). No allocation.
-    func addressSetLookup(key: [UInt8], type: RRType) -> NodeLookup? {
+    func addressSetLookup(key: ArraySlice<UInt8>, type: RRType) -> NodeLookup? {
         var labels = 0
-        var position = 0
-        while position < key.count && key[position] != 0 {
+        var position = key.startIndex
+        while position < key.endIndex && key[position] != 0 {
             labels &+= 1
             position &+= 1 &+ Int(key[position])
         }
         for apexLabels in storage.addressSetLabelCounts where apexLabels <= labels {
-            var start = 0
+            var start = key.startIndex
             for _ in 0..<(labels &- apexLabels) { start &+= 1 &+ Int(key[start]) }
             guard let index = storage.addressSetIndex[WireKey(key[start...])] else { continue }
             // Element fields are read in place; copying the whole `AddressSet` costs retains.

@@ -52,17 +52,17 @@ public final class ZoneSnapshot: Sendable {
 
     /// The closest enclosing served zone of `name` (longest matching origin), or nil.
     public func zone(enclosing name: DNSName) -> Zone? {
-        zoneIndex(enclosingKey: name.key).map { zones[$0] }
+        zoneIndex(enclosingKey: name.key[...]).map { zones[$0] }
     }
 
-    /// Index of the closest enclosing zone for a lowercase wire key, scanning label
-    /// boundaries from the longest suffix; no allocation.
-    func zoneIndex(enclosingKey key: [UInt8]) -> Int? {
-        var start = 0
+    /// Index of the closest enclosing zone for a wire name in any case (for example the QNAME
+    /// inside a query), scanning label boundaries from the longest suffix; no allocation.
+    func zoneIndex(enclosingKey key: ArraySlice<UInt8>) -> Int? {
+        var start = key.startIndex
         while start < key.count {
-            let length = key.count - start
+            let length = key.endIndex - start
             for index in zonesByApexLength[length] {
-                if originKeys[index].elementsEqual(key[start...]) { return index }
+                if WireKey(originKeys[index]) == WireKey(key[start...]) { return index }
             }
             if key[start] == 0 { break }
             start += 1 + Int(key[start])

@@ -80,6 +80,54 @@ public struct WireReader: Sendable {
         return name
     }
 
+    /// Steps over a name with exactly the checks of `readName()` (same errors, same end
+    /// offset) but without building it: no allocation. For skipping the owners of records a
+    /// responder does not need (RFC 1035 §4.1.4; RFC 9267).
+    ///
+    /// - Returns: the name's uncompressed wire length in octets (1 for the root).
+    /// - Throws: the `DNSCoreError` that `readName()` would throw at this offset.
+    public mutating func skipName() throws -> Int {
+        var position = offset
+        var runStart = offset
+        var end: Int? = nil
+        var wireLength = 0
+        while true {
+            guard position < bytes.count else {
+                throw DNSCoreError.truncated(field: "name", offset: position)
+            }
+            let length = bytes[position]
+            switch length & 0xC0 {
+            case 0x00:
+                if length == 0 {
+                    offset = end ?? position + 1
+                    return wireLength + 1
+                }
+                let labelLength = Int(length)
+                guard position + 1 + labelLength <= bytes.count else {
+                    throw DNSCoreError.truncated(field: "name label", offset: position)
+                }
+                guard wireLength + 1 + labelLength + 1 <= DNSName.maxWireLength else {
+                    throw DNSCoreError.wireNameTooLong(offset: offset)
+                }
+                wireLength += 1 + labelLength
+                position += 1 + labelLength
+            case 0xC0:
+                guard position + 1 < bytes.count else {
+                    throw DNSCoreError.truncated(field: "compression pointer", offset: position)
+                }
+                let target = Int(length & 0x3F) << 8 | Int(bytes[position + 1])
+                guard target < runStart, target >= minimumPointerTarget else {
+                    throw DNSCoreError.badPointer(offset: position, target: target)
+                }
+                if end == nil { end = position + 2 }
+                position = target
+                runStart = target
+            default:
+                throw DNSCoreError.badLabelType(byte: length, offset: position)
+            }
+        }
+    }
+
     /// Decodes the name at `start`; returns it and the offset just after it in the stream.
     static func decodeName(_ bytes: [UInt8], at start: Int, minimumPointerTarget: Int) throws -> (DNSName, Int) {
         var wire: [UInt8] = []
