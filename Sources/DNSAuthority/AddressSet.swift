@@ -37,13 +37,19 @@ struct AddressSet: Sendable {
     /// still exists (NODATA: `exists` fails either way, and an RFC 8020 resolver does not
     /// cut off the IPv6 names below it).
     ///
+    /// The walk also checks that `end` is a label boundary (a suffix that merely has the apex's
+    /// octets, starting inside a label, is not the apex).
+    ///
     /// - Parameters:
     ///   - key: a well-formed wire name (labels, then the root octet).
-    ///   - end: the offset where the apex starts inside `key` (a label boundary).
+    ///   - end: the index inside `key` where the apex suffix starts.
     ///   - table: the pass set.
-    static func classify(key: ArraySlice<UInt8>, end: Int, table: AddressRangeTable) -> Membership {
+    /// - Returns: nil when `end` falls inside a label (the name is not below this apex).
+    static func classify(key: ArraySlice<UInt8>, end: Int, table: AddressRangeTable) -> Membership? {
         var position = key.startIndex
         var count = 0
+        // Once both are false (or there are more than 32 labels) the answer is NXDOMAIN; the
+        // walk continues only to check the boundary.
         var allOctets = true
         var allNibbles = true
         var v4: UInt32 = 0
@@ -53,7 +59,7 @@ struct AddressSet: Sendable {
             let start = position &+ 1
             position = start &+ length
             count &+= 1
-            if count > 32 { return .absent }
+            guard count <= 32, allOctets || allNibbles else { continue }
             if length == 1 {
                 let byte = key[start]
                 let nibble: UInt8
@@ -61,9 +67,12 @@ struct AddressSet: Sendable {
                 case 0x30...0x39: nibble = byte &- 0x30
                 case 0x61...0x66: nibble = byte &- 0x61 &+ 10
                 case 0x41...0x46: nibble = byte &- 0x41 &+ 10
-                default: return .absent
+                default:
+                    allOctets = false
+                    allNibbles = false
+                    continue
                 }
-                v6 = v6 << 4 | UInt128(nibble)
+                v6 = v6 &<< 4 | UInt128(nibble)
                 if nibble > 9 { allOctets = false } else { v4 = v4 &<< 8 | UInt32(nibble) }
             } else {
                 allNibbles = false
@@ -73,8 +82,9 @@ struct AddressSet: Sendable {
                     allOctets = false
                 }
             }
-            if !allNibbles && (!allOctets || count > 4) { return .absent }
         }
+        guard position == end else { return nil }
+        if count > 32 || !(allNibbles || (allOctets && count <= 4)) { return .absent }
         switch count {
         case 4:
             if allOctets && table.contains(v4: v4) { return .member }

@@ -28,7 +28,8 @@ public struct Zone: Sendable {
         let addressSets: [AddressSet]
         /// Apex key → index into `addressSets`; looked up with suffixes of the query key.
         let addressSetIndex: [WireKey: Int]
-        /// The distinct label counts (without the root) of the address-set apexes.
+        /// The distinct label counts (without the root) of the address-set apexes, largest
+        /// first. Few in practice (3 + labels of D + labels of H), unlike wire lengths.
         let addressSetLabelCounts: [Int]
 
         init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, records: [ResourceRecord],
@@ -45,7 +46,7 @@ public struct Zone: Sendable {
             var index: [WireKey: Int] = [:]
             for (position, set) in addressSets.enumerated() { index[WireKey(set.name.key)] = position }
             self.addressSetIndex = index
-            self.addressSetLabelCounts = Set(addressSets.map(\.name.labelCount)).sorted()
+            self.addressSetLabelCounts = Set(addressSets.map(\.name.labelCount)).sorted(by: >)
         }
     }
 
@@ -151,16 +152,23 @@ public struct Zone: Sendable {
     func addressSetLookup(key: ArraySlice<UInt8>, type: RRType) -> NodeLookup? {
         var labels = 0
         var position = key.startIndex
-        while position < key.endIndex && key[position] != 0 {
+        while key[position] != 0 {
             labels &+= 1
             position &+= 1 &+ Int(key[position])
         }
+        // Candidate apexes are the suffixes with each apex label count, largest count first,
+        // so their starts come in order along one forward walk.
+        var start = key.startIndex
+        var skipped = 0
         for apexLabels in storage.addressSetLabelCounts where apexLabels <= labels {
-            var start = key.startIndex
-            for _ in 0..<(labels &- apexLabels) { start &+= 1 &+ Int(key[start]) }
-            guard let index = storage.addressSetIndex[WireKey(key[start...])] else { continue }
-            // Element fields are read in place; copying the whole `AddressSet` costs retains.
-            switch AddressSet.classify(key: key, end: start, table: storage.addressSets[index].table) {
+            while skipped < labels &- apexLabels {
+                start &+= 1 &+ Int(key[start])
+                skipped &+= 1
+            }
+            guard let index = storage.addressSetIndex[WireKey(key[start...])],
+                  let membership = AddressSet.classify(key: key, end: start, table: storage.addressSets[index].table)
+            else { continue }
+            switch membership {
             case .member: return type == .a || type == .any ? .synthesized(storage.addressSets[index].answer) : .noData
             case .exists: return .noData
             case .absent: return .nxDomain

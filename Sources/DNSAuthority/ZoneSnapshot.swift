@@ -12,6 +12,8 @@ public final class ZoneSnapshot: Sendable {
     public let generation: UInt64
     /// Zones indexed by the wire length of their apex (1…255) for allocation-free matching.
     private let zonesByApexLength: [[Int]]
+    /// Whether any zone's apex has this wire length (a cheap first test per label).
+    private let apexLengthUsed: [Bool]
     /// The lowercase wire apex of each zone, by zone index (read without touching `Zone`).
     private let originKeys: [[UInt8]]
 
@@ -34,6 +36,7 @@ public final class ZoneSnapshot: Sendable {
         self.zones = zones
         self.generation = generation
         self.zonesByApexLength = byLength
+        self.apexLengthUsed = byLength.map { !$0.isEmpty }
         self.originKeys = zones.map(\.origin.key)
     }
 
@@ -59,10 +62,12 @@ public final class ZoneSnapshot: Sendable {
     /// inside a query), scanning label boundaries from the longest suffix; no allocation.
     func zoneIndex(enclosingKey key: ArraySlice<UInt8>) -> Int? {
         var start = key.startIndex
-        while start < key.count {
+        while start < key.endIndex {
             let length = key.endIndex - start
-            for index in zonesByApexLength[length] {
-                if WireKey(originKeys[index]) == WireKey(key[start...]) { return index }
+            if apexLengthUsed[length] {
+                for index in zonesByApexLength[length] where WireKey(originKeys[index]) == WireKey(key[start...]) {
+                    return index
+                }
             }
             if key[start] == 0 { break }
             start += 1 + Int(key[start])

@@ -213,6 +213,23 @@ import DNSCore
         #expect(www.answers.map(\.rdata) == [.a(0xC000_0250)])
     }
 
+    @Test func apexOctetsInsideALabelAreNotTheApex() throws {
+        // The label "zz\003_ip" ends with the apex's first octets, so the last octets of the
+        // name equal the apex's wire form, but not on a label boundary: ordinary data.
+        let parent = try DNSName("example.com._spf.hosted.example.net")
+        let tricky = try DNSName(labels: [Array("zz".utf8) + [3] + Array("_ip".utf8)] + parent.labels)
+        let apex = try DNSName(Self.apex)
+        #expect(tricky.key.suffix(apex.wireLength).elementsEqual(apex.key))
+        let records = try ZoneText.records(Self.zoneText) + [ResourceRecord(name: tricky, ttl: 300, rdata: .txt(splitting: "data"))]
+        let zone = try ZoneCompiler.compile(origin: DNSName(Self.origin), records: records,
+                                            addressSets: [DNSName(Self.apex): Self.exampleComTable])
+        let response = try DNSMessage.decode(try #require(Responder().respond(to: Self.query(tricky, .txt), transport: .udp,
+                                                                              snapshot: ZoneSnapshot(zones: [zone]))))
+        #expect(response.rcode == 0)
+        #expect(response.answers.map(\.rdata) == [.txt(splitting: "data")])
+        #expect(zone.lookup(tricky, .a) == .noData(soa: zone.negativeSOARecord))
+    }
+
     @Test func cnameIntoTheTableIsChased() throws {
         let records = try ZoneText.records(Self.zoneText + "\nalias.hosted.example.net. 300 CNAME 192.0.2.10.\(Self.apex).")
         let zone = try ZoneCompiler.compile(origin: DNSName(Self.origin), records: records,
