@@ -137,10 +137,19 @@ extension HostedZoneAssembler {
     /// Assembles and compiles H and R into one immutable snapshot.
     /// - Throws: ``PublisherError`` or the zone compiler's error naming the owner and type.
     public static func snapshot(
-        parameters: ZoneParameters, serial: UInt32, records: [HostedTXT], generation: UInt64 = 0
+        parameters: ZoneParameters, serial: UInt32, records: [HostedTXT],
+        addressSets: [String: AddressSet] = [:], generation: UInt64 = 0
     ) throws -> ZoneSnapshot {
-        let zones = try assemble(parameters: parameters, serial: serial, records: records).map {
-            try ZoneCompiler.compile(origin: $0.origin, records: $0.records)
+        var tables: [DNSName: AddressRangeTable] = [:]
+        for (owner, set) in addressSets {
+            tables[try name(owner, field: "macro-mode name")] = AddressRangeTable(
+                v4: set.v4.intervals.map { $0.lower...$0.upper },
+                v6: set.v6.intervals.map { $0.lower...$0.upper })
+        }
+        let zones = try assemble(parameters: parameters, serial: serial, records: records).map { zone in
+            let mine = tables.filter { $0.key.isSubdomain(of: zone.origin) }
+            return try ZoneCompiler.compile(origin: zone.origin, records: zone.records, addressSets: mine,
+                                            addressSetTTL: parameters.recordTTL)
         }
         return try ZoneSnapshot(zones: zones, generation: generation)
     }

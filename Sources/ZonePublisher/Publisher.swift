@@ -1,4 +1,5 @@
 import DNSAuthority
+import Foundation
 import DNSCore
 import Inventory
 import RecordBuilder
@@ -9,6 +10,9 @@ public struct DomainBuildOutcome: Sendable {
     public enum Status: Sendable {
         /// Built and stored; `changed` tells whether any record differs from the last good set.
         case published(changed: Bool)
+        /// Built, but the pass set shrank past the publish gate: held for `herald spf accept`;
+        /// the last good records stay published.
+        case held(reasons: [String])
         /// The build failed; the last good records (if any) stay published.
         case failed(message: String, temporary: Bool, keptLastGood: Bool)
     }
@@ -18,6 +22,8 @@ public struct DomainBuildOutcome: Sendable {
     public var status: Status
     /// The build's records, sizes, lookups and notes; `nil` when the build failed.
     public var build: DomainBuild?
+    /// Pass-set changes against the last published build, by sender (empty on a first build).
+    public var diff: SPFPassSetDiff?
 }
 
 /// Everything `herald serve` publishes at once: the DNS zones and the MTA-STS policy bodies
@@ -62,98 +68,178 @@ public struct Publisher: Sendable {
     /// - Throws: ``PublisherError/notInitialised`` or an inventory error; per-domain failures are
     ///   outcomes, not errors.
     public func build(
-        source: any UpstreamSource, only: [String] = [], now: Int64,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        source: any UpstreamSource, only: [String] = [], now: Int64, actor: String = "herald build",
+        concurrency: Int = 8, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> [DomainBuildOutcome] {
         let snapshot = try inventory.snapshot()
         let settings = Self.operatorSettings(snapshot.settings)
         let builder = DomainRecordBuilder(settings: settings, source: source)
         let flattener = SPFFlattener(source: source)
+        let gate = SPFPublishGate(maxShrinkShare: snapshot.settings.spfShrinkThreshold)
         let entries = snapshot.entries.filter { only.isEmpty || only.contains($0.domain.name.text) }
-        var outcomes: [DomainBuildOutcome] = []
-        for (i, entry) in entries.enumerated() {
-            let name = entry.domain.name
-            do {
-                let spec = try Self.spec(entry)
-                let build = try await builder.build(spec, flattener: flattener)
-                let records = build.records.map { PublishedRecord(owner: $0.owner, strings: $0.strings) }
-                let changed = entry.published?.records != records
-                try inventory.savePublished(
-                    domain: name, records: records,
-                    policy: build.mtaSTSPolicy.map { PublishedPolicy(body: $0.body, id: $0.id) }, builtAt: now)
-                outcomes.append(DomainBuildOutcome(domain: name.text, status: .published(changed: changed), build: build))
-            } catch {
-                let temporary = (error as? BuildFailure)?.isTemporary ?? false
-                let message = "\(error)"
-                try inventory.recordBuildFailure(domain: name, error: message, at: now)
-                outcomes.append(DomainBuildOutcome(
-                    domain: name.text,
-                    status: .failed(message: message, temporary: temporary, keptLastGood: entry.published?.records != nil),
-                    build: nil))
+
+        // Build with bounded concurrency; one flattener run shares every upstream answer.
+        var built = [(BuildResult, DomainBuildOutcome)?](repeating: nil, count: entries.count)
+        try await withThrowingTaskGroup(of: (Int, BuildResult, DomainBuildOutcome).self) { group in
+            var next = 0
+            var done = 0
+            func submit(_ i: Int) {
+                let entry = entries[i]
+                group.addTask {
+                    let (r, o) = await Self.buildOne(entry, builder: builder, flattener: flattener, gate: gate, now: now)
+                    return (i, r, o)
+                }
             }
-            progress?(i + 1, entries.count)
+            while next < min(max(1, concurrency), entries.count) { submit(next); next += 1 }
+            while let (i, result, outcome) = try await group.next() {
+                built[i] = (result, outcome)
+                done += 1
+                progress?(done, entries.count)
+                if next < entries.count { submit(next); next += 1 }
+            }
         }
-        return outcomes
+        let pairs = built.compactMap { $0 }
+        // Every domain's result in one transaction: all stored, or none.
+        try inventory.saveBuildResults(pairs.map(\.0), actor: actor, now: now)
+        return pairs.map(\.1)
     }
 
-    /// The records to serve now: for each domain, its last good SPF records from the inventory and
-    /// freshly generated DMARC, report-authorization, MTA-STS and TLS-RPT records.
+    /// Builds one domain and decides publish / hold / fail.
+    static func buildOne(
+        _ entry: InventorySnapshot.Entry, builder: DomainRecordBuilder, flattener: SPFFlattener,
+        gate: SPFPublishGate, now: Int64
+    ) async -> (BuildResult, DomainBuildOutcome) {
+        let name = entry.domain.name
+        do {
+            let spec = try spec(entry)
+            let build = try await builder.build(spec, flattener: flattener)
+            let records = build.records.map { PublishedRecord(owner: $0.owner, strings: $0.strings) }
+            let policy = build.mtaSTSPolicy.map { PublishedPolicy(body: $0.body, id: $0.id) }
+            let passSets = build.passSetsBySender.mapValues { $0.networks.map(\.description) }
+            var flattenings: [String: SPFFlattening] = [:]
+            for s in spec.senders {
+                if let entryPoint = s.spfEntryPoint, let f = try? await flattener.flatten(entryPoint: entryPoint) {
+                    flattenings[s.slug] = f
+                }
+            }
+            let provenance = String(decoding: try JSONEncoder.sorted.encode(SPFProvenance(build: build, flattenings: flattenings)), as: UTF8.self)
+            let previous = try entry.published?.passSets.map(addressSets)
+            let decision = previous.map { gate.evaluate(previous: $0, next: build.passSetsBySender) }
+            if case .hold(let reasons, let diff)? = decision {
+                let held = HeldBuild(
+                    records: records, policy: policy, passSets: passSets, provenance: provenance,
+                    diff: String(decoding: try JSONEncoder.sorted.encode(diff), as: UTF8.self), reasons: reasons,
+                    heldAt: now, lookups: build.report.lookups, voidLookups: build.report.voidLookups)
+                return (BuildResult(domain: name, outcome: .held(held)),
+                        DomainBuildOutcome(domain: name.text, status: .held(reasons: reasons), build: build, diff: diff))
+            }
+            var diff: SPFPassSetDiff? = nil
+            if case .publish(let d)? = decision { diff = d }
+            let published = PublishedBuild(records: records, policy: policy, passSets: passSets, provenance: provenance,
+                                           lookups: build.report.lookups, voidLookups: build.report.voidLookups)
+            let changed = entry.published?.records != records
+            return (BuildResult(domain: name, outcome: .published(published)),
+                    DomainBuildOutcome(domain: name.text, status: .published(changed: changed), build: build, diff: diff))
+        } catch {
+            let temporary = (error as? BuildFailure)?.isTemporary ?? false
+            let message = "\(error)"
+            return (BuildResult(domain: name, outcome: .failed(error: message)),
+                    DomainBuildOutcome(domain: name.text,
+                                       status: .failed(message: message, temporary: temporary, keptLastGood: entry.published?.records != nil),
+                                       build: nil, diff: nil))
+        }
+    }
+
+    /// Parses stored pass sets (slug → CIDR texts).
+    static func addressSets(_ stored: [String: [String]]) throws -> [String: AddressSet] {
+        try stored.mapValues { cidrs in
+            AddressSet(try cidrs.map { text -> IPNetwork in
+                do { return try IPNetwork.parse(text) } catch {
+                    throw PublisherError.invalid(field: "stored pass set", value: text, reason: "\(error)")
+                }
+            })
+        }
+    }
+
+    /// What the inventory says to serve right now (see ``currentRecords(_:)``).
+    public struct CurrentRecords: Sendable {
+        /// Every hosted TXT record, sorted by owner.
+        public var records: [HostedTXT]
+        /// MTA-STS policy bodies by policy host (`mta-sts.D`).
+        public var policies: [String: String]
+        /// Domains serving their last build because their records could not be regenerated.
+        public var warnings: [String]
+        /// Macro-mode address sets by `_ip.D._spf.H` name (RECORDS.md "Macro mode").
+        public var addressSets: [String: AddressSet]
+    }
+
+    /// The records to serve now: for each domain, its last good SPF records (and, when they use
+    /// macro mode, the pass set behind `_ip.D._spf.H`) from the inventory, and freshly generated
+    /// DMARC, report-authorization, MTA-STS and TLS-RPT records.
     ///
     /// A domain that was never built successfully serves no SPF record yet; a domain whose policy
     /// records cannot be generated serves its last good set and is listed in the warnings.
-    public static func currentRecords(_ snapshot: InventorySnapshot) async -> (records: [HostedTXT], policies: [String: String], warnings: [String]) {
+    public static func currentRecords(_ snapshot: InventorySnapshot) async -> CurrentRecords {
         let settings = operatorSettings(snapshot.settings)
         let builder = DomainRecordBuilder(settings: settings, source: NoUpstream())
-        var records: [HostedTXT] = []
-        var policies: [String: String] = [:]
-        var warnings: [String] = []
+        var current = CurrentRecords(records: [], policies: [:], warnings: [], addressSets: [:])
         for entry in snapshot.entries {
             let name = entry.domain.name.text
             let spfOwner = entry.hostedNames.spf
             let lastGood = (entry.published?.records ?? []).map { HostedTXT(owner: $0.owner, strings: $0.strings) }
             let lastSPF = lastGood.filter { $0.owner == spfOwner || $0.owner.hasSuffix("." + spfOwner) }
+            let ipApex = "_ip." + spfOwner
+            if lastSPF.contains(where: { $0.text.contains("exists:%{i}." + ipApex) }) {
+                do {
+                    let sets = try addressSets(entry.published?.passSets ?? [:])
+                    current.addressSets[ipApex] = sets.values.reduce(AddressSet.empty) { $0.union($1) }
+                } catch {
+                    current.warnings.append("\(name): macro-mode pass set unreadable, every address misses: \(error)")
+                    current.addressSets[ipApex] = .empty
+                }
+            }
             do {
                 var spec = try spec(entry)
                 spec.senders = []
                 spec.ownRanges = []
+                spec.spfMode = .flatten
                 let policyOnly = try await builder.build(spec)
-                records += policyOnly.records.filter { !($0.owner == spfOwner || $0.owner.hasSuffix("." + spfOwner)) }
-                records += lastSPF
+                current.records += policyOnly.records.filter { !($0.owner == spfOwner || $0.owner.hasSuffix("." + spfOwner)) }
+                current.records += lastSPF
                 if let doc = policyOnly.mtaSTSPolicy {
-                    policies["mta-sts.\(name)"] = doc.body
+                    current.policies["mta-sts.\(name)"] = doc.body
                 }
             } catch {
-                warnings.append("\(name): serving last good records: \(error)")
-                records += lastGood
+                current.warnings.append("\(name): serving last good records: \(error)")
+                current.records += lastGood
                 if let policy = entry.published?.policy {
-                    policies["mta-sts.\(name)"] = policy.body
+                    current.policies["mta-sts.\(name)"] = policy.body
                 }
             }
         }
-        records.sort { ($0.owner, $0.text) < ($1.owner, $1.text) }
-        return (records, policies, warnings)
+        current.records.sort { ($0.owner, $0.text) < ($1.owner, $1.text) }
+        return current
     }
 
     /// Compiles the inventory's current records into zones with `serial`.
     /// - Throws: ``PublisherError`` or the zone compiler's error (nothing is published then).
     public static func snapshot(_ inventory: InventorySnapshot, serial: UInt32) async throws -> PublishedSnapshot {
-        let (records, policies, warnings) = await currentRecords(inventory)
-        return try compile(inventory, records: records, policies: policies, warnings: warnings, serial: serial)
+        try compile(inventory, current: await currentRecords(inventory), serial: serial)
     }
 
     /// Compiles already generated records (from ``currentRecords(_:)``) into zones with `serial`.
-    public static func compile(
-        _ inventory: InventorySnapshot, records: [HostedTXT], policies: [String: String], warnings: [String], serial: UInt32
-    ) throws -> PublishedSnapshot {
+    public static func compile(_ inventory: InventorySnapshot, current: CurrentRecords, serial: UInt32) throws -> PublishedSnapshot {
         let parameters = zoneParameters(inventory.settings)
-        let zones = try HostedZoneAssembler.snapshot(parameters: parameters, serial: serial, records: records, generation: UInt64(max(0, inventory.generation)))
-        return PublishedSnapshot(zones: zones, policies: policies, serial: serial, records: records, warnings: warnings)
+        let zones = try HostedZoneAssembler.snapshot(
+            parameters: parameters, serial: serial, records: current.records, addressSets: current.addressSets,
+            generation: UInt64(max(0, inventory.generation)))
+        return PublishedSnapshot(zones: zones, policies: current.policies, serial: serial, records: current.records, warnings: current.warnings)
     }
 
     /// The zones H and R as master files with `serial` (what `herald zone export` prints).
     public static func masterFiles(_ inventory: InventorySnapshot, serial: UInt32) async throws -> [(origin: String, text: String)] {
-        let (records, _, _) = await currentRecords(inventory)
-        return try HostedZoneAssembler.masterFiles(parameters: zoneParameters(inventory.settings), serial: serial, records: records)
+        let current = await currentRecords(inventory)
+        return try HostedZoneAssembler.masterFiles(parameters: zoneParameters(inventory.settings), serial: serial, records: current.records)
     }
 
     /// The builder's view of the operator settings.
@@ -191,7 +277,7 @@ public struct Publisher: Sendable {
             tlsrptRUA: d.tlsrptRUA.map { [$0.description] } ?? [],
             spfAll: d.spfAll,
             senders: entry.senders.map { SenderSpec(slug: $0.slug.description, name: $0.displayName, spfEntryPoint: $0.spfEntryPoint?.text) },
-            ownRanges: ranges)
+            ownRanges: ranges, spfMode: d.spfMode)
     }
 
     /// The next SOA serial after `previous` at Unix time `now`: strictly greater (RFC 1982
@@ -208,4 +294,13 @@ struct NoUpstream: UpstreamSource {
     func a(_ name: String) async throws -> [IPv4Address] { throw UpstreamError.temporary(name: name, reason: "no upstream in a policy-only build") }
     func aaaa(_ name: String) async throws -> [IPv6Address] { throw UpstreamError.temporary(name: name, reason: "no upstream in a policy-only build") }
     func mx(_ name: String) async throws -> [String] { throw UpstreamError.temporary(name: name, reason: "no upstream in a policy-only build") }
+}
+
+extension JSONEncoder {
+    /// Stable JSON for stored build artefacts (sorted keys, no escaped slashes).
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
 }

@@ -40,6 +40,7 @@ public final class ReloadService: Service, Sendable {
     struct State: Sendable {
         var generation: Int64 = -1
         var records: [HostedTXT]? = nil
+        var addressSets: [String: AddressSet] = [:]
         var policies: [String: String] = [:]
         var serial: UInt32 = 0
     }
@@ -75,12 +76,13 @@ public final class ReloadService: Service, Sendable {
         let generation = try inventory.inventoryGeneration()
         guard generation != state.generation else { return nil }
         let inv = try inventory.snapshot()
-        let (records, policies, warnings) = await Publisher.currentRecords(inv)
+        let current = await Publisher.currentRecords(inv)
+        let (records, policies) = (current.records, current.policies)
         var serial = state.serial
-        if state.records == nil || records != state.records! || policies != state.policies || serial == 0 {
+        if state.records == nil || records != state.records! || policies != state.policies || current.addressSets != state.addressSets || serial == 0 {
             serial = Publisher.nextSerial(after: max(state.serial, inv.settings.publishedSerial), now: clock())
         }
-        let snapshot = try Publisher.compile(inv, records: records, policies: policies, warnings: warnings, serial: serial)
+        let snapshot = try Publisher.compile(inv, current: current, serial: serial)
         if serial != state.serial {
             try inventory.setPublishedSerial(serial)
         }
@@ -90,7 +92,7 @@ public final class ReloadService: Service, Sendable {
             "serial": "\(serial)", "generation": "\(generation)", "records": "\(records.count)",
             "policies": "\(policies.count)",
         ])
-        state = State(generation: inv.generation, records: records, policies: policies, serial: serial)
+        state = State(generation: inv.generation, records: records, addressSets: current.addressSets, policies: policies, serial: serial)
         return snapshot
     }
 }

@@ -53,13 +53,25 @@ struct BuildCommand: AsyncParsableCommand {
                     lines.append("  sender \(s.slug): " + (s.keptAsInclude ? "kept as include:\(s.entryPoint ?? "-")" : "\(s.ranges) range(s), \(s.lookups) upstream lookup(s)"))
                 }
                 for n in r.notes { lines.append("  note: \(n)") }
+                if let d = r.diff { lines += Self.describe(d).map { "  " + $0 } }
             }
-            let failed = reports.filter { $0.status != "published" && $0.status != "unchanged" }.count
-            lines.append("\(reports.count) domain(s): \(reports.count - failed) built, \(failed) failed")
+            let failed = reports.filter { $0.status == "failed" || $0.status == "temporary-failure" }.count
+            let held = reports.filter { $0.status == "held" }.count
+            lines.append("\(reports.count) domain(s): \(reports.count - failed - held) built, \(held) held, \(failed) failed")
             return lines.joined(separator: "\n")
         }
         if reports.contains(where: { $0.status == "failed" || $0.status == "temporary-failure" }) {
             throw ExitCode(2)
+        }
+    }
+
+    /// The pass-set diff by sender, one line per change (C10: ESP range churn shows as a diff).
+    static func describe(_ d: SPFPassSetDiff) -> [String] {
+        d.senders.map { c in
+            var parts: [String] = []
+            if !c.added.isEmpty { parts.append("+" + c.added.map(\.description).joined(separator: " +")) }
+            if !c.removed.isEmpty { parts.append("-" + c.removed.map(\.description).joined(separator: " -")) }
+            return "\(c.kind.rawValue) \(c.sender): " + (parts.isEmpty ? "no ranges" : parts.joined(separator: " "))
         }
     }
 
@@ -101,11 +113,17 @@ struct BuildReportView: Encodable {
     var records: [Record]
     var senders: [SenderView]
     var notes: [String]
+    var diff: SPFPassSetDiff?
 
     init(_ o: DomainBuildOutcome) {
+        diff = o.diff
         domain = o.domain
         switch o.status {
         case .published(let changed): status = changed ? "published" : "unchanged"; error = nil
+        case .held(let reasons):
+            status = "held"
+            error = "pass set shrinks past the publish gate: " + reasons.joined(separator: "; ")
+                + " (last good records stay published; 'herald spf accept \(o.domain)' publishes it)"
         case .failed(let message, let temporary, let kept):
             status = temporary ? "temporary-failure" : "failed"
             error = message + (kept ? " (last good records stay published)" : " (nothing published yet)")

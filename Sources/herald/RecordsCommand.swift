@@ -31,7 +31,8 @@ struct RecordsCommand: AsyncParsableCommand {
         let entry = try inventory.entry(name)
         guard let settings = try inventory.settings() else { throw InventoryError.notInitialized }
         let snapshot = InventorySnapshot(settings: settings, generation: 0, entries: [entry])
-        let (records, policies, warnings) = await Publisher.currentRecords(snapshot)
+        let current = await Publisher.currentRecords(snapshot)
+        let (records, policies, warnings) = (current.records, current.policies, current.warnings)
         let d = name.text
         let h = settings.hostedZone.text
         let n = entry.hostedNames

@@ -4,5 +4,5 @@ import ArgumentParser
 struct SPFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spf", abstract: "Inspect and confirm hosted SPF builds.",
-        subcommands: [SPFAcceptCommand.self])
+        subcommands: [SPFAcceptCommand.self, SPFExplainCommand.self])
 }
