@@ -21,10 +21,17 @@ public struct DomainRecordBuilder: Sendable {
     /// Builds one domain.
     /// - Parameters:
     ///   - spec: the domain's inventory.
-    ///   - flattener: a flattener run to share across domains (each upstream name asked once);
-    ///     `nil` starts a new run.
+    ///   - flattener: a flattener run to share across domains, safe to share between concurrent
+    ///     builds (each upstream question asked once, each entry point flattened once); `nil`
+    ///     starts a new run.
+    /// - Returns: the records, the pass sets (whole and per sender) and the report.
     /// - Throws: ``BuildFailure``: `.temporary` for a retryable DNS failure, otherwise a
-    ///   permanent error naming the sender and term, field and value, or record.
+    ///   permanent error naming the sender and term, field and value, or record; `.spf` with
+    ///   ``SPFRenderError/tooManyLookups(domain:count:breakdown:)`` or
+    ///   ``SPFRenderError/tooManyVoidLookups(domain:count:breakdown:)`` when the published
+    ///   record would exceed RFC 7208 §4.6.4, and
+    ///   ``SPFRenderError/macroQueryNameTooLong(domain:name:octets:)`` when macro mode's IPv6
+    ///   query names would exceed 253 octets (§7.3).
     public func build(_ spec: DomainSpec, flattener: SPFFlattener? = nil) async throws(BuildFailure) -> DomainBuild {
         let domain = normalizedDomain(spec.domain)
         let h = settings.hostedZone
