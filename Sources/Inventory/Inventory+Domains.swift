@@ -172,13 +172,21 @@ extension Inventory {
         return try decodeDomain(db, row)
     }
 
+    /// Every domain by name, with its patterns: two queries, whatever the number of domains.
     static func fetchAllDomains(_ db: Database) throws -> [(Int64, HostedDomain)] {
-        try Row.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name").map { try decodeDomain(db, $0) }
+        var patterns: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT domain_id, pattern FROM domain_mx_patterns ORDER BY domain_id, position") {
+            patterns[row["domain_id"], default: []].append(row["pattern"])
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name").map { row in
+            try decodeDomain(db, row, patterns: patterns[row["id"]] ?? [])
+        }
     }
 
-    /// Decodes a `domains` row and its patterns; a value the schema should have refused
-    /// throws ``InventoryError/corruptRow(table:column:value:)``.
-    static func decodeDomain(_ db: Database, _ row: Row) throws -> (Int64, HostedDomain) {
+    /// Decodes a `domains` row and its patterns (`patterns`, or read from the database when
+    /// `nil`); a value the schema should have refused throws
+    /// ``InventoryError/corruptRow(table:column:value:)``.
+    static func decodeDomain(_ db: Database, _ row: Row, patterns: [String]? = nil) throws -> (Int64, HostedDomain) {
         func value<T: RawRepresentable>(_ column: String, _ type: T.Type) throws -> T? where T.RawValue == String {
             guard let text: String = row[column] else { return nil }
             guard let value = T(rawValue: text) else {
@@ -197,7 +205,7 @@ extension Inventory {
         guard let stage = try value("dmarc_stage", DMARCStage.self) else {
             throw InventoryError.corruptRow(table: "domains", column: "dmarc_stage", value: "NULL")
         }
-        let patterns = try String.fetchAll(
+        let patterns = try patterns ?? String.fetchAll(
             db, sql: "SELECT pattern FROM domain_mx_patterns WHERE domain_id = ? ORDER BY position", arguments: [id])
         let domain = HostedDomain(
             name: InventoryName(trusted: row["name"]),

@@ -25,7 +25,8 @@ extension Inventory {
                               voidLookups: Int? = nil, builtAt: Int64) throws {
         let build = PublishedBuild(records: records, policy: policy, passSets: passSets, provenance: provenance,
                                    lookups: lookups, voidLookups: voidLookups)
-        try Self.checkPassSets(passSets, domain: domain, field: "pass_sets")
+        var checked = Set<String>()
+        try Self.checkPassSets(passSets, domain: domain, field: "pass_sets", checked: &checked)
         try write { db in
             guard let id = try Self.domainID(db, domain) else { throw InventoryError.unknownDomain(domain.text) }
             try Self.storePublished(db, id: id, build: build, builtAt: builtAt)
@@ -61,7 +62,8 @@ extension Inventory {
     ///   for empty reasons or a bad pass set; ``InventoryError/database(_:)`` when a CHECK refuses
     ///   the row (diff or provenance not JSON, bad policy id).
     public func holdBuild(domain: InventoryName, _ held: HeldBuild, actor: String, now: Int64) throws {
-        try Self.checkHeld(held, domain: domain)
+        var checked = Set<String>()
+        try Self.checkHeld(held, domain: domain, checked: &checked)
         try write { db in
             guard let id = try Self.domainID(db, domain) else { throw InventoryError.unknownDomain(domain.text) }
             try storeHeld(db, id: id, domain: domain, held: held, actor: actor, now: now)
@@ -127,10 +129,13 @@ extension Inventory {
     ///   when a CHECK refuses its row. Nothing is written then.
     @discardableResult
     public func saveBuildResults(_ results: [BuildResult], actor: String, now: Int64) throws -> [InventoryName] {
+        // Domains share senders, so most ranges repeat: each distinct text is parsed once.
+        var checked = Set<String>()
         for result in results {
             switch result.outcome {
-            case let .published(build): try Self.checkPassSets(build.passSets, domain: result.domain, field: "pass_sets")
-            case let .held(held): try Self.checkHeld(held, domain: result.domain)
+            case let .published(build):
+                try Self.checkPassSets(build.passSets, domain: result.domain, field: "pass_sets", checked: &checked)
+            case let .held(held): try Self.checkHeld(held, domain: result.domain, checked: &checked)
             case .failed: break
             }
         }
@@ -200,7 +205,7 @@ extension Inventory {
                 \(clearHeld)
             """)
         try statement.execute(arguments: [
-            id, json(build.records), build.policy?.body, build.policy?.id, build.passSets.map { json($0) },
+            id, JSONText.records(build.records), build.policy?.body, build.policy?.id, build.passSets.map(JSONText.passSets),
             build.provenance, build.lookups, build.voidLookups, builtAt, builtAt,
         ])
     }
@@ -218,9 +223,9 @@ extension Inventory {
     /// Upserts a held build of domain `id` with its `spf.hold` audit row (none when the same
     /// build is already held).
     func storeHeld(_ db: Database, id: Int64, domain: InventoryName, held: HeldBuild, actor: String, now: Int64) throws {
-        let records = Self.json(held.records)
-        let passSets = held.passSets.map { Self.json($0) }
-        let reasons = Self.json(held.reasons)
+        let records = JSONText.records(held.records)
+        let passSets = held.passSets.map(JSONText.passSets)
+        let reasons = JSONText.strings(held.reasons)
         let message = "SPF build held for confirmation: \(held.reasons.joined(separator: "; ")); "
             + "publish it with 'herald spf accept \(domain.text)'"
         let current = try Row.fetchOne(
@@ -260,28 +265,32 @@ extension Inventory {
     }
 
     /// Checks a held build before writing: reasons present, pass sets well formed.
-    static func checkHeld(_ held: HeldBuild, domain: InventoryName) throws {
+    static func checkHeld(_ held: HeldBuild, domain: InventoryName, checked: inout Set<String>) throws {
         if held.reasons.isEmpty || held.reasons.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw InventoryError.invalidValue(argument: "held reasons of \(domain.text)", value: held.reasons.joined(separator: "; "),
                                               reason: "a held build needs at least one non-empty reason")
         }
-        try checkPassSets(held.passSets, domain: domain, field: "held pass_sets")
+        try checkPassSets(held.passSets, domain: domain, field: "held pass_sets", checked: &checked)
     }
 
     /// Checks pass sets: every key a sender slug (or `own`), every value a CIDR network with no
-    /// host bits (RFC 4632 §3.1, RFC 4291 §2.3).
-    static func checkPassSets(_ sets: [String: [String]]?, domain: InventoryName, field: String) throws {
+    /// host bits (RFC 4632 §3.1, RFC 4291 §2.3). `checked` holds texts already found valid (keys
+    /// prefixed with `/`, which no CIDR starts with) and gains the new ones.
+    static func checkPassSets(_ sets: [String: [String]]?, domain: InventoryName, field: String,
+                              checked: inout Set<String>) throws {
         guard let sets else { return }
         for (key, blocks) in sets {
-            do {
+            if !checked.contains("/" + key) {
                 let slug = try SenderSlug(parsing: key, argument: "\(field) key of \(domain.text)")
                 guard slug.text == key else {
                     throw InventoryError.invalidValue(argument: "\(field) key of \(domain.text)", value: key,
                                                       reason: "sender slugs are stored in lower case")
                 }
+                checked.insert("/" + key)
             }
-            for block in blocks {
+            for block in blocks where !checked.contains(block) {
                 _ = try InventoryCIDR(parsing: block, argument: "\(field)[\(key)] of \(domain.text)")
+                checked.insert(block)
             }
         }
     }
@@ -291,7 +300,7 @@ extension Inventory {
     static func jsonObject(_ members: [String: String?]) -> String {
         let body = members.compactMap { key, value in value.map { (key, $0) } }
             .sorted { $0.0 < $1.0 }
-            .map { "\(json($0.0)):\($0.1)" }
+            .map { "\(JSONText.string($0.0)):\($0.1)" }
             .joined(separator: ",")
         return "{\(body)}"
     }
@@ -299,8 +308,15 @@ extension Inventory {
     static func fetchPublished(_ db: Database, domainID: Int64) throws -> PublishedState? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM published_state WHERE domain_id = ?",
                                          arguments: [domainID]) else { return nil }
-        func decode<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
+        return try decodePublished(row)
+    }
+
+    /// Decodes a `published_state` row; a value the schema should have refused throws
+    /// ``InventoryError/corruptRow(table:column:value:)``.
+    static func decodePublished(_ row: Row) throws -> PublishedState {
+        func decode<T: Decodable>(_ column: String, _ type: T.Type, fast: (String) -> T?) throws -> T? {
             guard let text: String = row[column] else { return nil }
+            if let value = fast(text) { return value }
             do {
                 return try JSONDecoder().decode(T.self, from: Data(text.utf8))
             } catch {
@@ -318,20 +334,22 @@ extension Inventory {
                 heldPolicy = PublishedPolicy(body: body, id: id)
             }
             held = HeldBuild(
-                records: try decode("held_records", [PublishedRecord].self) ?? [],
+                records: try decode("held_records", [PublishedRecord].self, fast: JSONText.parseRecords) ?? [],
                 policy: heldPolicy,
-                passSets: try decode("held_pass_sets", [String: [String]].self),
+                passSets: try decode("held_pass_sets", [String: [String]].self, fast: JSONText.parsePassSets),
                 provenance: row["held_provenance"],
                 diff: row["held_diff"] ?? "null",
-                reasons: try decode("held_reasons", [String].self) ?? [],
+                reasons: try decode("held_reasons", [String].self, fast: JSONText.parseStrings) ?? [],
                 heldAt: heldAt,
                 lookups: row["held_lookups"],
                 voidLookups: row["held_void_lookups"])
         }
         return PublishedState(
-            records: try decode("records", [PublishedRecord].self), policy: policy, builtAt: row["built_at"],
+            records: try decode("records", [PublishedRecord].self, fast: JSONText.parseRecords), policy: policy,
+            builtAt: row["built_at"],
             attemptedAt: row["attempted_at"], lastError: row["last_error"], stale: row["stale"],
-            passSets: try decode("pass_sets", [String: [String]].self), provenance: row["provenance"],
+            passSets: try decode("pass_sets", [String: [String]].self, fast: JSONText.parsePassSets),
+            provenance: row["provenance"],
             lookups: row["lookups"], voidLookups: row["void_lookups"], held: held)
     }
 }

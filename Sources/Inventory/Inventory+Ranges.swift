@@ -47,12 +47,17 @@ extension Inventory {
     }
 
     static func fetchRanges(_ db: Database, domainID: Int64) throws -> [DomainRange] {
-        try Row.fetchAll(db, sql: "SELECT * FROM ranges WHERE domain_id = ?", arguments: [domainID]).map { row in
-            let text: String = row["cidr"]
-            guard let cidr = InventoryCIDR(canonical: text) else {
-                throw InventoryError.corruptRow(table: "ranges", column: "cidr", value: text)
-            }
-            return DomainRange(cidr: cidr, note: row["note"], addedAt: row["added_at"])
-        }.sorted { $0.cidr < $1.cidr }
+        try Row.fetchAll(db, sql: "SELECT * FROM ranges WHERE domain_id = ?", arguments: [domainID])
+            .map(decodeRange).sorted { $0.cidr < $1.cidr }
+    }
+
+    /// Decodes a `ranges` row; a CIDR that is not canonical throws
+    /// ``InventoryError/corruptRow(table:column:value:)``.
+    static func decodeRange(_ row: Row) throws -> DomainRange {
+        let text: String = row["cidr"]
+        guard let cidr = InventoryCIDR(canonical: text) else {
+            throw InventoryError.corruptRow(table: "ranges", column: "cidr", value: text)
+        }
+        return DomainRange(cidr: cidr, note: row["note"], addedAt: row["added_at"])
     }
 }

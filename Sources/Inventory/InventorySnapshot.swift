@@ -35,17 +35,35 @@ extension Inventory {
     /// Reads settings, every domain with its senders, ranges and published state, and the
     /// generation, in one read transaction.
     ///
+    /// Seven queries whatever the number of domains (each table read once and grouped by
+    /// domain), so `herald serve` can re-read an inventory of 10,000 domains quickly.
+    ///
     /// - Throws: ``InventoryError/notInitialized``.
     public func snapshot() throws -> InventorySnapshot {
         try read { db in
             let settings = try Self.requireSettings(db)
             let generation = try Int64.fetchOne(db, sql: "SELECT value FROM inventory_generation WHERE id = 1") ?? 0
+            var senders: [Int64: [Sender]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.domain_id AS approval_domain_id, s.* FROM approvals a JOIN senders s ON s.id = a.sender_id
+                ORDER BY a.domain_id, s.slug
+                """) {
+                senders[row["approval_domain_id"], default: []].append(Self.decodeSender(row))
+            }
+            var ranges: [Int64: [DomainRange]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM ranges") {
+                ranges[row["domain_id"], default: []].append(try Self.decodeRange(row))
+            }
+            var published: [Int64: PublishedState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM published_state") {
+                published[row["domain_id"]] = try Self.decodePublished(row)
+            }
             let entries = try Self.fetchAllDomains(db).map { id, domain in
                 InventorySnapshot.Entry(
                     domain: domain,
-                    senders: try Self.fetchApprovedSenders(db, domainID: id),
-                    ranges: try Self.fetchRanges(db, domainID: id),
-                    published: try Self.fetchPublished(db, domainID: id),
+                    senders: senders[id] ?? [],
+                    ranges: (ranges[id] ?? []).sorted { $0.cidr < $1.cidr },
+                    published: published[id],
                     hostedNames: HostedNames(domain: domain.name, hostedZone: settings.hostedZone,
                                              reportZone: settings.reportZone))
             }
