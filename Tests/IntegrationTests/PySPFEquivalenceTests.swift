@@ -52,6 +52,11 @@ import Testing
                 let domain = "\(slug).test"
                 try await herald.require("domain", "add", domain, "--sender", slug)
                 cases.append(["sender": slug, "entry": entry, "hosted": try await Self.hostedSPFName(herald, domain)])
+                // The same sender in macro mode: `exists:%{i}._ip.D._spf.H`, answered from the
+                // pass set by the responder (issue 3; RFC 7208 §5.7, §7.3).
+                let macroDomain = "\(slug).macro.test"
+                try await herald.require("domain", "add", macroDomain, "--sender", slug, "--spf-mode", "macro")
+                cases.append(["sender": slug + " (macro)", "entry": entry, "hosted": try await Self.hostedSPFName(herald, macroDomain)])
             }
 
             // Multi-sender domains with an own range, against synthetic originals.
@@ -72,6 +77,13 @@ import Testing
                 #expect(try SnapshotSPFCount.lookups(original, snapshot) <= 10, "synthetic original \(originalName) exceeds 10 lookups")
                 augmented += "\(originalName). TXT \(Self.quotedStrings(original))\n"
                 cases.append(["sender": many.domain, "entry": originalName, "hosted": try await Self.hostedSPFName(herald, many.domain)])
+                let macroDomain = many.domain.replacingOccurrences(of: ".test", with: ".macro.test")
+                var macroArguments = ["domain", "add", macroDomain, "--spf-mode", "macro"]
+                for slug in many.senders { macroArguments += ["--sender", slug] }
+                let macroAdded = try await herald.run(macroArguments)
+                try #require(macroAdded.succeeded, "\(macroAdded)")
+                try await herald.require("range", "add", macroDomain, many.range, "--note", "own relay")
+                cases.append(["sender": macroDomain, "entry": originalName, "hosted": try await Self.hostedSPFName(herald, macroDomain)])
             }
             let zonePath = herald.directory + "/snapshot-augmented.zone"
             try augmented.write(toFile: zonePath, atomically: true, encoding: .utf8)
