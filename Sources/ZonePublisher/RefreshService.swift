@@ -50,7 +50,7 @@ public final class RefreshService: Service, Sendable {
     public func refresh() async -> [DomainBuildOutcome] {
         let started = ContinuousClock.now
         do {
-            let outcomes = try await publisher.build(source: try source(), now: clock())
+            let outcomes = try await publisher.build(source: try source(), now: clock(), actor: "herald serve (scheduled refresh)")
             var failed = 0
             for o in outcomes {
                 if case .failed(let message, let temporary, let kept) = o.status {
@@ -70,7 +70,9 @@ public final class RefreshService: Service, Sendable {
         }
     }
 
+    /// The inventory's `refresh_interval` (60…86,400 s), else the default.
     func interval() -> Duration {
-        defaultInterval
+        guard let seconds = (try? publisher.inventory.settings())??.refreshInterval, seconds > 0 else { return defaultInterval }
+        return .seconds(seconds)
     }
 }
