@@ -49,6 +49,7 @@ struct SPFAcceptCommand: ParsableCommand {
         try global.emit(accepted) { Self.text(accepted) }
     }
 
+    /// The text form: what was held and why, the pass set by sender, the records now served.
     static func text(_ accepted: Accepted) -> String {
         let state = accepted.published
         var pairs: [(String, String)] = [
