@@ -26,8 +26,8 @@ struct AddressSet: Sendable {
         case absent
     }
 
-    /// Classifies the labels `key[key.startIndex..<end]` that precede the apex in a wire name
-    /// in any case (typically the QNAME inside the query), reading the octets in place.
+    /// Classifies the labels `key[0..<end]` that precede the apex in a wire name in any case
+    /// (typically the QNAME inside the received query), reading the octets in place.
     ///
     /// `%{i}` expands to 4 decimal labels for IPv4 (`192.0.2.10`, each 0–255, no leading
     /// zero except `0`) or 32 hex nibble labels for IPv6, most significant first (§7.3).
@@ -45,8 +45,8 @@ struct AddressSet: Sendable {
     ///   - end: the index inside `key` where the apex suffix starts.
     ///   - table: the pass set.
     /// - Returns: nil when `end` falls inside a label (the name is not below this apex).
-    static func classify(key: ArraySlice<UInt8>, end: Int, table: AddressRangeTable) -> Membership? {
-        var position = key.startIndex
+    static func classify(key: UnsafeRawBufferPointer, end: Int, table: AddressRangeTable) -> Membership? {
+        var position = 0
         var count = 0
         // Once both are false (or there are more than 32 labels) the answer is NXDOMAIN; the
         // walk continues only to check the boundary.
@@ -99,7 +99,7 @@ struct AddressSet: Sendable {
 
     /// A 2- or 3-digit decimal label without a leading zero, at most 255; nil otherwise.
     @inline(__always)
-    private static func decimalOctet(_ key: ArraySlice<UInt8>, start: Int, length: Int) -> UInt8? {
+    private static func decimalOctet(_ key: UnsafeRawBufferPointer, start: Int, length: Int) -> UInt8? {
         guard key[start] != 0x30 else { return nil }
         var value = 0
         for index in start..<(start &+ length) {

@@ -1,9 +1,9 @@
 import DNSCore
 
-/// What the responder needs from a query, read without building a `DNSMessage` and without
-/// allocating (RFC 1035 §4.1; RFC 6891 §6.1). The QNAME is known to be uncompressed, so the
-/// response can copy the question bytes and point at offset 12, and lookups read the name in
-/// place (`WireKey` compares case-insensitively).
+/// What the responder needs from a query, read in place from the received octets without
+/// building a `DNSMessage` and without allocating (RFC 1035 §4.1; RFC 6891 §6.1). The QNAME is
+/// known to be uncompressed, so the response can copy the question bytes and point at offset
+/// 12, and lookups read the name where it lies (`WireKey` compares case-insensitively).
 struct ParsedQuery {
     /// EDNS values the answer depends on.
     struct EDNSInfo {
@@ -20,8 +20,6 @@ struct ParsedQuery {
     let questionEnd: Int
     /// Wire length of the QNAME (uncompressed) in octets.
     let qnameLength: Int
-    /// The wire QNAME as sent (case preserved): a slice of the query, octets 12..<12+length.
-    let qname: ArraySlice<UInt8>
     /// QTYPE.
     let qtype: RRType
     /// QCLASS.
@@ -41,8 +39,14 @@ struct ParsedQuery {
         case query(ParsedQuery)
     }
 
-    /// Reads a query. Never traps on any input; work is linear in `bytes.count`.
-    static func parse(_ bytes: [UInt8]) -> Outcome {
+    /// The QNAME as sent (case preserved), in place inside `query`: octets 12..<12+length.
+    func qname(in query: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: query[DNSHeader.size..<(DNSHeader.size + qnameLength)])
+    }
+
+    /// Reads a query. Never reads outside `bytes` on any input; work is linear in
+    /// `bytes.count`.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard bytes.count >= DNSHeader.size else { return .drop }
         let id = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
         let flags = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
@@ -78,22 +82,26 @@ struct ParsedQuery {
 
         // Remaining sections: skip, but validate, and pick up the OPT record.
         var edns: EDNSInfo? = nil
-        var reader = WireReader(bytes, offset: questionEnd)
+        var offset = questionEnd
         do {
             for index in 0..<(ancount + nscount + arcount) {
-                let ownerLength = try reader.skipName()
-                let type = try reader.readUInt16("TYPE")
-                let rrClass = try reader.readUInt16("CLASS")
-                let ttl = try reader.readUInt32("TTL")
-                let length = Int(try reader.readUInt16("RDLENGTH"))
-                guard reader.remaining >= length else { throw DNSCoreError.truncated(field: "RDATA", offset: reader.offset) }
+                let (ownerLength, ownerEnd) = try WireReader.skipName(in: bytes, at: offset, minimumPointerTarget: DNSHeader.size)
+                offset = ownerEnd
+                guard offset + 10 <= bytes.count else { throw DNSCoreError.truncated(field: "record header", offset: offset) }
+                let type = UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
+                let rrClass = UInt16(bytes[offset + 2]) << 8 | UInt16(bytes[offset + 3])
+                let ttl = UInt32(bytes[offset + 4]) << 24 | UInt32(bytes[offset + 5]) << 16
+                    | UInt32(bytes[offset + 6]) << 8 | UInt32(bytes[offset + 7])
+                let length = Int(bytes[offset + 8]) << 8 | Int(bytes[offset + 9])
+                offset += 10
+                guard bytes.count - offset >= length else { throw DNSCoreError.truncated(field: "RDATA", offset: offset) }
                 if type == RRType.opt.rawValue {
                     guard index >= ancount + nscount, edns == nil, ownerLength == 1 else {
                         throw DNSCoreError.malformedMessage(reason: "misplaced or repeated OPT record")
                     }
                     // Options are ignored (RFC 6891 §6.1.2) but must not overrun the RDATA.
-                    var option = reader.offset
-                    let end = reader.offset + length
+                    var option = offset
+                    let end = offset + length
                     while option < end {
                         guard option + 4 <= end else { throw DNSCoreError.malformedMessage(reason: "OPT option header truncated") }
                         option += 4 + (Int(bytes[option + 2]) << 8 | Int(bytes[option + 3]))
@@ -102,12 +110,12 @@ struct ParsedQuery {
                     edns = EDNSInfo(udpPayloadSize: Int(rrClass), version: UInt8(truncatingIfNeeded: ttl >> 16),
                                     dnssecOK: ttl & 0x8000 != 0)
                 }
-                reader.offset += length
+                offset += length
             }
         } catch {
             return .formatError(id: id, flags: flags, questionEnd: questionEnd)
         }
         return .query(ParsedQuery(id: id, flags: flags, questionEnd: questionEnd, qnameLength: qnameLength,
-                                  qname: bytes[DNSHeader.size..<(DNSHeader.size + qnameLength)], qtype: qtype, qclass: qclass, edns: edns))
+                                  qtype: qtype, qclass: qclass, edns: edns))
     }
 }

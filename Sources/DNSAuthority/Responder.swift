@@ -78,6 +78,19 @@ public struct Responder: Sendable {
     ///   - snapshot: the zones to answer from.
     /// - Returns: the response message, or nil when the query must be dropped.
     public func respond(to query: [UInt8], transport: Transport, snapshot: ZoneSnapshot) -> [UInt8]? {
+        query.withUnsafeBytes { respond(to: $0, transport: transport, snapshot: snapshot) }
+    }
+
+    /// Answers one query read in place from raw memory (the transport's receive buffer): the
+    /// query is not copied, and the only allocation is the response.
+    ///
+    /// - Parameters:
+    ///   - query: the query message as received (for TCP, without the 2-octet length); only
+    ///     read during the call.
+    ///   - transport: `.udp` or `.tcp`.
+    ///   - snapshot: the zones to answer from.
+    /// - Returns: the response message, or nil when the query must be dropped.
+    public func respond(to query: UnsafeRawBufferPointer, transport: Transport, snapshot: ZoneSnapshot) -> [UInt8]? {
         switch ParsedQuery.parse(query) {
         case .drop:
             return nil
@@ -98,11 +111,6 @@ public struct Responder: Sendable {
                                      opt: optFields(parsed, extendedRCode: 0))
             }
         }
-    }
-
-    /// Answers one query given as raw memory (copied once; see `respond(to:transport:snapshot:)`).
-    public func respond(to query: UnsafeRawBufferPointer, transport: Transport, snapshot: ZoneSnapshot) -> [UInt8]? {
-        respond(to: Array(query), transport: transport, snapshot: snapshot)
     }
 
     /// Response flags: QR=1, OPCODE 0, AA and TC as given, RD and CD copied from the query,
@@ -131,7 +139,8 @@ public struct Responder: Sendable {
     }
 
     /// Steps 4–7 for a well-formed query.
-    private func answer(_ parsed: ParsedQuery, query: [UInt8], transport: Transport, snapshot: ZoneSnapshot) throws -> [UInt8] {
+    private func answer(_ parsed: ParsedQuery, query: UnsafeRawBufferPointer, transport: Transport,
+                        snapshot: ZoneSnapshot) throws -> [UInt8] {
         let reserve = parsed.edns == nil ? 0 : ResponseWriter.optSize
         var writer = ResponseWriter(query: query, questionEnd: parsed.questionEnd,
                                     limit: sizeLimit(parsed, transport: transport), reserve: reserve)
@@ -148,7 +157,7 @@ public struct Responder: Sendable {
         }
 
         if parsed.qclass == .ch {
-            guard let set = chaosAnswers[WireKey(parsed.qname)] else { return refused(&writer) }
+            guard let set = chaosAnswers[WireKey(borrowing: parsed.qname(in: query))] else { return refused(&writer) }
             if parsed.qtype == .txt || parsed.qtype == .any {
                 _ = writer.append(set, section: .answer, ownerOffset: DNSHeader.size, ownerLength: parsed.qnameLength)
             }
@@ -157,18 +166,26 @@ public struct Responder: Sendable {
         }
         guard parsed.qclass == .in || parsed.qclass == .any else { return refused(&writer) }
         guard parsed.qtype != .axfr && parsed.qtype != .ixfr else { return refused(&writer) }
-        guard let firstZone = snapshot.zoneIndex(enclosingKey: parsed.qname) else { return refused(&writer) }
+        let qname = parsed.qname(in: query)
+        guard let firstZone = snapshot.zoneIndex(enclosingKey: qname) else { return refused(&writer) }
 
         // The zone is used in place (an index, not a copy of the struct: no retains).
         var zoneIndex = firstZone
-        var ownerKey = parsed.qname
+        // The owner being looked up: the QNAME in place, or the CNAME target reached.
+        var target: DNSName? = nil
         var ownerOffset = DNSHeader.size
         var ownerLength = parsed.qnameLength
         var visited: [WireKey] = []
         var rcode = RCode.noError
 
         chase: while true {
-            switch snapshot.zones[zoneIndex].node(forKey: ownerKey, type: parsed.qtype) {
+            let lookup: Zone.NodeLookup
+            if let target {
+                lookup = target.key.withUnsafeBytes { snapshot.zones[zoneIndex].node(forKey: $0, type: parsed.qtype) }
+            } else {
+                lookup = snapshot.zones[zoneIndex].node(forKey: qname, type: parsed.qtype)
+            }
+            switch lookup {
             case let .found(set):
                 if parsed.qtype == .any, let hinfo = anyHINFO, set.type != .cname {
                     _ = writer.append(hinfo, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
@@ -181,21 +198,22 @@ public struct Responder: Sendable {
                 _ = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 break chase
             case let .cname(set):
-                guard let target = set.cnameTarget else {
+                guard let next = set.cnameTarget else {
                     throw DNSAuthorityError.internalInconsistency(reason: "CNAME RRset without a target")
                 }
                 guard let rdataOffset = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength) else {
                     break chase
                 }
-                visited.append(WireKey(ownerKey))
+                // `visited` lives only in this call, so the borrowed QNAME key stays valid.
+                visited.append(target.map { WireKey($0.key) } ?? WireKey(borrowing: qname))
                 guard visited.count <= configuration.maxCNAMEChain,
-                      !visited.contains(WireKey(target.key)),
-                      let next = snapshot.zoneIndex(enclosingKey: target.key[...])
+                      !visited.contains(WireKey(next.key)),
+                      let nextZone = next.key.withUnsafeBytes({ snapshot.zoneIndex(enclosingKey: $0) })
                 else { break chase }
-                zoneIndex = next
-                ownerKey = target.key[...]
+                zoneIndex = nextZone
+                target = next
                 ownerOffset = rdataOffset
-                ownerLength = target.wireLength
+                ownerLength = next.wireLength
             case .noData:
                 appendNegativeSOA(snapshot.zones[zoneIndex], &writer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 break chase

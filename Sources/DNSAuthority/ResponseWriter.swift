@@ -23,13 +23,16 @@ struct ResponseWriter {
     /// - Parameters:
     ///   - limit: maximum response size in octets, including `reserve`.
     ///   - reserve: octets kept free for the OPT record.
-    init(query: [UInt8], questionEnd: Int?, limit: Int, reserve: Int) {
+    init(query: UnsafeRawBufferPointer, questionEnd: Int?, limit: Int, reserve: Int) {
         let end = questionEnd ?? DNSHeader.size
         bytes = []
         bytes.reserveCapacity(min(limit, 512))
-        bytes.append(contentsOf: query[0..<2])
-        bytes.append(contentsOf: [0, 0, 0, questionEnd == nil ? 0 : 1, 0, 0, 0, 0, 0, 0])
-        if end > DNSHeader.size { bytes.append(contentsOf: query[DNSHeader.size..<end]) }
+        bytes.append(query[0])
+        bytes.append(query[1])
+        for _ in 0..<3 { bytes.append(0) }
+        bytes.append(questionEnd == nil ? 0 : 1)
+        for _ in 0..<6 { bytes.append(0) }
+        if end > DNSHeader.size { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: query[DNSHeader.size..<end])) }
         self.limit = limit - reserve
     }
 

@@ -109,7 +109,7 @@ public struct Zone: Sendable {
     ///   - type: the query type.
     public func lookup(_ name: DNSName, _ type: RRType) -> LookupResult {
         guard name.isSubdomain(of: origin) else { return .refused }
-        switch node(forKey: name.key[...], type: type) {
+        switch name.key.withUnsafeBytes({ node(forKey: $0, type: type) }) {
         case let .found(set): return .answer(set.records)
         case let .synthesized(set):
             return .answer(set.records.map { ResourceRecord(name: name, rrClass: $0.rrClass, ttl: $0.ttl, rdata: $0.rdata) })
@@ -132,9 +132,9 @@ public struct Zone: Sendable {
     /// Looks up an owner name (wire form in any case, at or below this zone's origin). For ANY returns one
     /// RRset: the CNAME if present, otherwise the lowest type (RFC 8482 §4.1). Names at or
     /// below an address-set apex are answered from its table (see `addressSetLookup`).
-    func node(forKey key: ArraySlice<UInt8>, type: RRType) -> NodeLookup {
+    func node(forKey key: UnsafeRawBufferPointer, type: RRType) -> NodeLookup {
         if !storage.addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
-        guard let node = storage.nodes[WireKey(key)] else { return .nxDomain }
+        guard let node = storage.nodes[WireKey(borrowing: key)] else { return .nxDomain }
         if node.isEmptyNonTerminal { return .noData }
         if type == .any {
             if let cname = node.rrset(.cname) { return .found(cname) }
@@ -149,23 +149,23 @@ public struct Zone: Sendable {
     /// the name is under no apex. Member: `A 127.0.0.2` for A and ANY (the one RRset,
     /// RFC 8482 §4.1), NODATA for other types; an existing non-member name: NODATA;
     /// otherwise NXDOMAIN (RFC 7208 §5.7: an `exists` miss is not an error). No allocation.
-    func addressSetLookup(key: ArraySlice<UInt8>, type: RRType) -> NodeLookup? {
+    func addressSetLookup(key: UnsafeRawBufferPointer, type: RRType) -> NodeLookup? {
         var labels = 0
-        var position = key.startIndex
+        var position = 0
         while key[position] != 0 {
             labels &+= 1
             position &+= 1 &+ Int(key[position])
         }
         // Candidate apexes are the suffixes with each apex label count, largest count first,
         // so their starts come in order along one forward walk.
-        var start = key.startIndex
+        var start = 0
         var skipped = 0
         for apexLabels in storage.addressSetLabelCounts where apexLabels <= labels {
             while skipped < labels &- apexLabels {
                 start &+= 1 &+ Int(key[start])
                 skipped &+= 1
             }
-            guard let index = storage.addressSetIndex[WireKey(key[start...])],
+            guard let index = storage.addressSetIndex[WireKey(borrowing: UnsafeRawBufferPointer(rebasing: key[start...]))],
                   let membership = AddressSet.classify(key: key, end: start, table: storage.addressSets[index].table)
             else { continue }
             switch membership {

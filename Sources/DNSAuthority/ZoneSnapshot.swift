@@ -55,17 +55,17 @@ public final class ZoneSnapshot: Sendable {
 
     /// The closest enclosing served zone of `name` (longest matching origin), or nil.
     public func zone(enclosing name: DNSName) -> Zone? {
-        zoneIndex(enclosingKey: name.key[...]).map { zones[$0] }
+        name.key.withUnsafeBytes { zoneIndex(enclosingKey: $0) }.map { zones[$0] }
     }
 
     /// Index of the closest enclosing zone for a wire name in any case (for example the QNAME
     /// inside a query), scanning label boundaries from the longest suffix; no allocation.
-    func zoneIndex(enclosingKey key: ArraySlice<UInt8>) -> Int? {
-        var start = key.startIndex
-        while start < key.endIndex {
-            let length = key.endIndex - start
+    func zoneIndex(enclosingKey key: UnsafeRawBufferPointer) -> Int? {
+        var start = 0
+        while start < key.count {
+            let length = key.count - start
             if apexLengthUsed[length] {
-                for index in zonesByApexLength[length] where WireKey(originKeys[index]) == WireKey(key[start...]) {
+                for index in zonesByApexLength[length] where WireKey(originKeys[index]) == WireKey(borrowing: UnsafeRawBufferPointer(rebasing: key[start...])) {
                     return index
                 }
             }

@@ -87,27 +87,45 @@ public struct WireReader: Sendable {
     /// - Returns: the name's uncompressed wire length in octets (1 for the root).
     /// - Throws: the `DNSCoreError` that `readName()` would throw at this offset.
     public mutating func skipName() throws -> Int {
-        var position = offset
-        var runStart = offset
+        let minimum = minimumPointerTarget
+        let (wireLength, end) = try bytes.withUnsafeBytes { raw in
+            try WireReader.skipName(in: raw, at: offset, minimumPointerTarget: minimum)
+        }
+        offset = end
+        return wireLength
+    }
+
+    /// `skipName()` over raw memory (a message in place, as received), for readers that do
+    /// not hold an array.
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole message (pointers are offsets into it).
+    ///   - start: the offset of the name.
+    ///   - minimumPointerTarget: the lowest offset a compression pointer may target.
+    /// - Returns: the uncompressed wire length and the offset just after the name.
+    /// - Throws: the `DNSCoreError` that `readName()` would throw.
+    public static func skipName(in bytes: UnsafeRawBufferPointer, at start: Int,
+                                minimumPointerTarget: Int) throws -> (wireLength: Int, end: Int) {
+        var position = start
+        var runStart = start
         var end: Int? = nil
         var wireLength = 0
         while true {
-            guard position < bytes.count else {
+            guard position >= 0, position < bytes.count else {
                 throw DNSCoreError.truncated(field: "name", offset: position)
             }
             let length = bytes[position]
             switch length & 0xC0 {
             case 0x00:
                 if length == 0 {
-                    offset = end ?? position + 1
-                    return wireLength + 1
+                    return (wireLength + 1, end ?? position + 1)
                 }
                 let labelLength = Int(length)
                 guard position + 1 + labelLength <= bytes.count else {
                     throw DNSCoreError.truncated(field: "name label", offset: position)
                 }
                 guard wireLength + 1 + labelLength + 1 <= DNSName.maxWireLength else {
-                    throw DNSCoreError.wireNameTooLong(offset: offset)
+                    throw DNSCoreError.wireNameTooLong(offset: start)
                 }
                 wireLength += 1 + labelLength
                 position += 1 + labelLength
