@@ -37,7 +37,7 @@ public enum ZoneCompiler {
                                addressSets: [DNSName: AddressRangeTable] = [:],
                                addressSetTTL: UInt32 = 300) throws -> Zone {
         let apexes = try checkAddressSets(origin: origin, addressSets: addressSets, ttl: addressSetTTL)
-        let apexKeys = Set(apexes.map { $0.key[...] })
+        let apexKeys = Dictionary(uniqueKeysWithValues: apexes.map { (WireKey($0.key), $0) })
         var grouped: [[UInt8]: (name: DNSName, sets: [RRType: [ResourceRecord]], order: [RRType])] = [:]
         var normalized: [ResourceRecord] = []
         normalized.reserveCapacity(records.count)
@@ -61,7 +61,7 @@ public enum ZoneCompiler {
             }
             if !apexKeys.isEmpty, let apex = enclosingApex(of: record.name.key, in: apexKeys) {
                 throw DNSAuthorityError.recordUnderAddressSet(owner: owner, type: record.type.description,
-                                                              addressSet: (try? DNSName(wire: Array(apex)))?.description ?? owner)
+                                                              addressSet: apex.description)
             }
             if case let .txt(strings) = record.rdata {
                 if strings.isEmpty {
@@ -166,14 +166,13 @@ public enum ZoneCompiler {
                 throw DNSAuthorityError.addressSetNameTooLong(name: apex.description, wireLength: apex.wireLength)
             }
         }
-        let keys = Set(apexes.map { $0.key[...] })
+        let keys = Dictionary(uniqueKeysWithValues: apexes.map { (WireKey($0.key), $0) })
         for apex in apexes {
             // Any proper ancestor that is itself an apex?
             let key = apex.key
             let first = 1 + Int(key[0])
             if first < key.count, let outer = enclosingApex(of: key, in: keys, from: first) {
-                throw DNSAuthorityError.nestedAddressSets(outer: (try? DNSName(wire: Array(outer)))?.description ?? "?",
-                                                          inner: apex.description)
+                throw DNSAuthorityError.nestedAddressSets(outer: outer.description, inner: apex.description)
             }
         }
         return apexes
@@ -181,10 +180,10 @@ public enum ZoneCompiler {
 
     /// The longest suffix of the wire name `key` that starts on a label boundary at or after
     /// offset `from` and is in `apexes`, or nil. No allocation.
-    static func enclosingApex(of key: [UInt8], in apexes: Set<ArraySlice<UInt8>>, from: Int = 0) -> ArraySlice<UInt8>? {
+    static func enclosingApex(of key: [UInt8], in apexes: [WireKey: DNSName], from: Int = 0) -> DNSName? {
         var start = from
         while start < key.count {
-            if let found = apexes.firstIndex(of: key[start...]) { return apexes[found] }
+            if let found = apexes[WireKey(key[start...])] { return found }
             if key[start] == 0 { break }
             start += 1 + Int(key[start])
         }
