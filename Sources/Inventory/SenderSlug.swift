@@ -17,6 +17,11 @@ public struct SenderSlug: Hashable, Comparable, Sendable, CustomStringConvertibl
             throw InventoryError.invalidValue(argument: argument, value: input,
                                               reason: "a sender slug is 1 to 63 of 'a-z', '0-9', '-', not starting or ending with '-'")
         }
+        // `own` names the domain's own ranges in stored pass sets and provenance.
+        guard lower != "own" else {
+            throw InventoryError.invalidValue(argument: argument, value: input,
+                                              reason: "'own' is reserved for a domain's own ranges")
+        }
         text = lower
     }
 

@@ -68,6 +68,7 @@ struct DomainView: Encodable {
         add("aspf", d.aspf?.rawValue)
         add("rua (extra)", d.extraRUA?.description)
         add("ruf", d.ruf?.description)
+        add("spf mode", d.spfMode.rawValue)
         add("spf all", d.spfAll.rawValue + "all")
         add("senders", senders.joined(separator: " ").ifEmpty("-"))
         add("ranges", ranges.map { $0.cidr.description + ($0.note.map { " (\($0))" } ?? "") }.joined(separator: ", ").ifEmpty("-"))
@@ -75,6 +76,7 @@ struct DomainView: Encodable {
         add("mx patterns", d.mxPatterns.map(\.text).joined(separator: " ").ifEmpty("-"))
         add("tlsrpt rua (extra)", d.tlsrptRUA?.description)
         add("published", Self.publishedSummary(published))
+        add("held build", published?.held.map { "since \(Output.time($0.heldAt)): " + $0.reasons.joined(separator: "; ") + " ('herald spf accept \(d.name.text)')" })
         var out = heading.map { "\($0) \(d.name.text)\n" } ?? ""
         out += Output.fields(pairs)
         out += "\n\nthe customer publishes:\n"
