@@ -280,7 +280,7 @@ extension Inventory {
                               checked: inout Set<String>) throws {
         guard let sets else { return }
         for (key, blocks) in sets {
-            if !checked.contains("/" + key) {
+            if key != "own", !checked.contains("/" + key) {
                 let slug = try SenderSlug(parsing: key, argument: "\(field) key of \(domain.text)")
                 guard slug.text == key else {
                     throw InventoryError.invalidValue(argument: "\(field) key of \(domain.text)", value: key,
