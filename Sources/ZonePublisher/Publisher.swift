@@ -75,6 +75,7 @@ public struct Publisher: Sendable {
         let settings = Self.operatorSettings(snapshot.settings)
         let builder = DomainRecordBuilder(settings: settings, source: source)
         let flattener = SPFFlattener(source: source)
+        let termIndex = TermIndexCache()
         let gate = SPFPublishGate(maxShrinkShare: snapshot.settings.spfShrinkThreshold)
         let entries = snapshot.entries.filter { only.isEmpty || only.contains($0.domain.name.text) }
 
@@ -86,7 +87,8 @@ public struct Publisher: Sendable {
             func submit(_ i: Int) {
                 let entry = entries[i]
                 group.addTask {
-                    let (r, o) = await Self.buildOne(entry, builder: builder, flattener: flattener, gate: gate, now: now)
+                    let (r, o) = await Self.buildOne(entry, builder: builder, flattener: flattener, termIndex: termIndex,
+                                                     gate: gate, now: now)
                     return (i, r, o)
                 }
             }
@@ -107,7 +109,7 @@ public struct Publisher: Sendable {
     /// Builds one domain and decides publish / hold / fail.
     static func buildOne(
         _ entry: InventorySnapshot.Entry, builder: DomainRecordBuilder, flattener: SPFFlattener,
-        gate: SPFPublishGate, now: Int64
+        termIndex: TermIndexCache, gate: SPFPublishGate, now: Int64
     ) async -> (BuildResult, DomainBuildOutcome) {
         let name = entry.domain.name
         do {
@@ -116,13 +118,13 @@ public struct Publisher: Sendable {
             let records = build.records.map { PublishedRecord(owner: $0.owner, strings: $0.strings) }
             let policy = build.mtaSTSPolicy.map { PublishedPolicy(body: $0.body, id: $0.id) }
             let passSets = build.passSetsBySender.mapValues { $0.networks.map(\.description) }
-            var flattenings: [String: SPFFlattening] = [:]
+            var terms: [String: SenderTermIndex] = [:]
             for s in spec.senders {
-                if let entryPoint = s.spfEntryPoint, let f = try? await flattener.flatten(entryPoint: entryPoint) {
-                    flattenings[s.slug] = f
+                if let entryPoint = s.spfEntryPoint, let index = await termIndex.index(entryPoint, flattener) {
+                    terms[s.slug] = index
                 }
             }
-            let provenance = String(decoding: try JSONEncoder.sorted.encode(SPFProvenance(build: build, flattenings: flattenings)), as: UTF8.self)
+            let provenance = String(decoding: try JSONEncoder.sorted.encode(SPFProvenance(build: build, terms: terms)), as: UTF8.self)
             let previous = try entry.published?.passSets.map(addressSets)
             let decision = previous.map { gate.evaluate(previous: $0, next: build.passSetsBySender) }
             if case .hold(let reasons, let diff)? = decision {
@@ -285,6 +287,18 @@ public struct Publisher: Sendable {
     /// stored serial was lost still moves forward.
     public static func nextSerial(after previous: UInt32, now: Int64) -> UInt32 {
         max(previous &+ 1, UInt32(clamping: now))
+    }
+}
+
+/// Per build run: each sender's term index, made once and shared by every domain.
+actor TermIndexCache {
+    private var indexes: [String: SenderTermIndex?] = [:]
+
+    func index(_ entryPoint: String, _ flattener: SPFFlattener) async -> SenderTermIndex? {
+        if let known = indexes[entryPoint] { return known }
+        let made = (try? await flattener.flatten(entryPoint: entryPoint)).map(SenderTermIndex.init)
+        indexes[entryPoint] = made
+        return made
     }
 }
 

@@ -29,44 +29,82 @@ public struct SPFProvenance: Sendable, Codable, Equatable {
         self.records = records
     }
 
-    /// Derives provenance from a build and the flattenings of its senders.
+    /// Derives provenance from a build and the term index of each of its senders.
     /// - Parameters:
     ///   - build: the domain's build.
-    ///   - flattenings: the flattener run's result per sender slug.
-    public init(build: DomainBuild, flattenings: [String: SPFFlattening]) {
+    ///   - terms: per sender slug, that sender's upstream terms (shared across domains).
+    public init(build: DomainBuild, terms: [String: SenderTermIndex]) {
         var kept: [String: [String]] = [:]
         var records: [String: [String: String]] = [:]
         for s in build.report.senders {
             if s.keptAsInclude { kept[s.slug] = s.keptReasons }
-            if let f = flattenings[s.slug] { records[s.slug] = f.records }
+            if let t = terms[s.slug] { records[s.slug] = t.records }
         }
         ranges = build.report.provenance.map { p in
-            let piece = AddressSet([p.network])
+            let span = SenderTermIndex.Span(p.network)
             var upstream: [String] = []
             for slug in p.sources where slug != "own" {
-                for (name, text) in (records[slug] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    var hostTerms: [String] = []
-                    var matched = false
-                    for token in text.split(separator: " ") {
-                        let term = token.drop { "+".contains($0) }
-                        if term.hasPrefix("ip4:") || term.hasPrefix("ip6:") {
-                            if let net = try? IPNetwork.parse(String(term.dropFirst(4))),
-                               !AddressSet([net]).intersection(piece).isEmpty {
-                                upstream.append("\(name): \(term)")
-                                matched = true
-                            }
-                        } else if term == "a" || term == "mx" || term.hasPrefix("a:") || term.hasPrefix("a/")
-                                    || term.hasPrefix("mx:") || term.hasPrefix("mx/") {
-                            hostTerms.append("\(name): \(term)")
-                        }
-                    }
-                    if !matched { upstream += hostTerms }
-                }
+                upstream += terms[slug]?.origins(of: span) ?? []
             }
             if p.sources.contains("own") { upstream.append("own range") }
             return SPFRangeOrigin(network: p.network.description, sources: p.sources, upstream: upstream)
         }
         keptIncludes = kept
         self.records = records
+    }
+}
+
+/// One sender's upstream SPF terms as integer spans, built once per build run and shared by
+/// every domain approving that sender (provenance must not cost per-domain parsing).
+public struct SenderTermIndex: Sendable {
+    /// An address span; IPv4 spans live in the low 32 bits with `v6 == false`.
+    struct Span: Sendable {
+        var v6: Bool, lower: UInt128, upper: UInt128
+        init(v6: Bool, lower: UInt128, upper: UInt128) { self.v6 = v6; self.lower = lower; self.upper = upper }
+        init(_ network: IPNetwork) {
+            switch network {
+            case .v4(let b): self.init(v6: false, lower: UInt128(b.first), upper: UInt128(b.last))
+            case .v6(let b): self.init(v6: true, lower: b.first, upper: b.last)
+            }
+        }
+        func overlaps(_ o: Span) -> Bool { v6 == o.v6 && lower <= o.upper && o.lower <= upper }
+    }
+
+    /// Upstream record texts by name.
+    public let records: [String: String]
+    /// `ip4:`/`ip6:` pass terms with their spans, labelled `name: term`.
+    let addressTerms: [(span: Span, label: String)]
+    /// Per record name, its `a`/`mx` terms (addresses only known from resolution).
+    let hostTerms: [String: [String]]
+
+    /// Indexes the records of one sender's flattening.
+    public init(flattening: SPFFlattening) {
+        records = flattening.records
+        var address: [(Span, String)] = []
+        var hosts: [String: [String]] = [:]
+        for (name, text) in flattening.records.sorted(by: { $0.key < $1.key }) {
+            for token in text.split(separator: " ") {
+                guard !token.hasPrefix("-"), !token.hasPrefix("~"), !token.hasPrefix("?") else { continue }
+                let term = token.hasPrefix("+") ? token.dropFirst() : token
+                if term.hasPrefix("ip4:") || term.hasPrefix("ip6:") {
+                    if let net = try? IPNetwork.parse(String(term.dropFirst(4))) {
+                        address.append((Span(net), "\(name): \(term)"))
+                    }
+                } else if term == "a" || term == "mx" || term.hasPrefix("a:") || term.hasPrefix("a/")
+                            || term.hasPrefix("mx:") || term.hasPrefix("mx/") {
+                    hosts[name, default: []].append("\(name): \(term)")
+                }
+            }
+        }
+        addressTerms = address
+        hostTerms = hosts
+    }
+
+    /// The terms that authorise part of `span`: overlapping `ip4`/`ip6` terms, else the
+    /// records' `a`/`mx` terms (whose addresses are resolved at build time).
+    func origins(of span: Span) -> [String] {
+        let hits = addressTerms.filter { $0.span.overlaps(span) }.map(\.label)
+        if !hits.isEmpty { return hits }
+        return hostTerms.keys.sorted().flatMap { hostTerms[$0]! }
     }
 }
