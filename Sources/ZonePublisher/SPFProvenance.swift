@@ -17,16 +17,13 @@ public struct SPFProvenance: Sendable, Codable, Equatable {
     public var ranges: [SPFRangeOrigin]
     /// Senders kept as `include:` (not flattened) and why.
     public var keptIncludes: [String: [String]]
-    /// The upstream records read, per sender slug (name → record text).
-    public var records: [String: [String: String]]
 
     /// No ranges, no kept includes (a build stored before provenance was recorded).
-    public static let empty = SPFProvenance(ranges: [], keptIncludes: [:], records: [:])
+    public static let empty = SPFProvenance(ranges: [], keptIncludes: [:])
 
-    public init(ranges: [SPFRangeOrigin], keptIncludes: [String: [String]], records: [String: [String: String]]) {
+    public init(ranges: [SPFRangeOrigin], keptIncludes: [String: [String]]) {
         self.ranges = ranges
         self.keptIncludes = keptIncludes
-        self.records = records
     }
 
     /// Derives provenance from a build and the term index of each of its senders.
@@ -35,11 +32,7 @@ public struct SPFProvenance: Sendable, Codable, Equatable {
     ///   - terms: per sender slug, that sender's upstream terms (shared across domains).
     public init(build: DomainBuild, terms: [String: SenderTermIndex]) {
         var kept: [String: [String]] = [:]
-        var records: [String: [String: String]] = [:]
-        for s in build.report.senders {
-            if s.keptAsInclude { kept[s.slug] = s.keptReasons }
-            if let t = terms[s.slug] { records[s.slug] = t.records }
-        }
+        for s in build.report.senders where s.keptAsInclude { kept[s.slug] = s.keptReasons }
         ranges = build.report.provenance.map { p in
             let span = SenderTermIndex.Span(p.network)
             var upstream: [String] = []
@@ -50,7 +43,6 @@ public struct SPFProvenance: Sendable, Codable, Equatable {
             return SPFRangeOrigin(network: p.network.description, sources: p.sources, upstream: upstream)
         }
         keptIncludes = kept
-        self.records = records
     }
 }
 

@@ -27,16 +27,16 @@ struct GenerationTests {
             defer { last = now }
             return now > last
         }
-        try t.inventory.addSender(Sender(slug: slug("own"), displayName: "Own", spfEntryPoint: nil), actor: "t", now: 0)
+        try t.inventory.addSender(Sender(slug: slug("own-relay"), displayName: "Own relay", spfEntryPoint: nil), actor: "t", now: 0)
         #expect(try bumped())
         try t.inventory.addDomain(d, actor: "t", now: 0)
         #expect(try bumped())
         try t.inventory.setMTASTS(d, mode: .testing, mxPatterns: [MXPattern(parsing: "mx.example.com", argument: "--mx")],
                                   actor: "t", now: 0)
         #expect(try bumped())
-        try t.inventory.approve(domain: d, sender: slug("own"), actor: "t", now: 0)
+        try t.inventory.approve(domain: d, sender: slug("own-relay"), actor: "t", now: 0)
         #expect(try bumped())
-        try t.inventory.revoke(domain: d, sender: slug("own"), actor: "t", now: 0)
+        try t.inventory.revoke(domain: d, sender: slug("own-relay"), actor: "t", now: 0)
         #expect(try bumped())
         try t.inventory.addRange(domain: d, cidr: cidr("192.0.2.0/24"), actor: "t", now: 0)
         #expect(try bumped())
