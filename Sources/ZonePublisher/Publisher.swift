@@ -124,7 +124,7 @@ public struct Publisher: Sendable {
                     terms[s.slug] = index
                 }
             }
-            let provenance = String(decoding: try JSONEncoder.sorted.encode(SPFProvenance(build: build, terms: terms)), as: UTF8.self)
+            let provenance = SPFProvenance(build: build, terms: terms).jsonText
             let previous = try entry.published?.passSets.map(addressSets)
             let decision = previous.map { gate.evaluate(previous: $0, next: build.passSetsBySender) }
             if case .hold(let reasons, let diff)? = decision {

@@ -46,6 +46,62 @@ public struct SPFProvenance: Sendable, Codable, Equatable {
     }
 }
 
+extension SPFProvenance {
+    /// The stored JSON form: `{"keptIncludes":{…},"ranges":[{"network":…,"sources":[…],"upstream":[…]}]}`
+    /// with sorted keys, the same text `JSONEncoder` with `.sortedKeys` writes, at a fraction of
+    /// its cost (a build stores one per domain; 10,000 domains per refresh).
+    public var jsonText: String {
+        var out = "{\"keptIncludes\":{"
+        for (i, (slug, reasons)) in keptIncludes.sorted(by: { $0.key < $1.key }).enumerated() {
+            if i > 0 { out += "," }
+            Self.append(slug, to: &out)
+            out += ":"
+            Self.append(reasons, to: &out)
+        }
+        out += "},\"ranges\":["
+        for (i, r) in ranges.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"network\":"
+            Self.append(r.network, to: &out)
+            out += ",\"sources\":"
+            Self.append(r.sources, to: &out)
+            out += ",\"upstream\":"
+            Self.append(r.upstream, to: &out)
+            out += "}"
+        }
+        out += "]}"
+        return out
+    }
+
+    static func append(_ strings: [String], to out: inout String) {
+        out += "["
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out += "," }
+            append(s, to: &out)
+        }
+        out += "]"
+    }
+
+    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
+    static func append(_ string: String, to out: inout String) {
+        out += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
 /// One sender's upstream SPF terms as integer spans, built once per build run and shared by
 /// every domain approving that sender (provenance must not cost per-domain parsing).
 public struct SenderTermIndex: Sendable {
