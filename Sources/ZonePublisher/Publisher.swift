@@ -139,7 +139,8 @@ public struct Publisher: Sendable {
             if case .publish(let d)? = decision { diff = d }
             let published = PublishedBuild(records: records, policy: policy, passSets: passSets, provenance: provenance,
                                            lookups: build.report.lookups, voidLookups: build.report.voidLookups)
-            let changed = entry.published?.records != records
+            // A macro-mode domain changes through its pass set with the same TXT record.
+            let changed = entry.published?.records != records || entry.published?.passSets != passSets
             return (BuildResult(domain: name, outcome: .published(published)),
                     DomainBuildOutcome(domain: name.text, status: .published(changed: changed), build: build, diff: diff))
         } catch {
