@@ -85,6 +85,12 @@ extension SPFProvenance {
     /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
     static func append(_ string: String, to out: inout String) {
         out += "\""
+        // Fast path: nothing to escape (the usual case: CIDRs, names, SPF terms).
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += string
+            out += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
