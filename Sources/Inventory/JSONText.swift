@@ -9,7 +9,7 @@ import Foundation
 /// written either way gives the same text and the change triggers compare like with like.
 /// Parsing accepts exactly these shapes (any whitespace, any string escape) and returns `nil`
 /// for anything else; callers then fall back to `JSONDecoder`.
-enum JSONText {
+public enum JSONText {
     // MARK: - Writing
 
     /// `"text"` with RFC 8259 §7 escapes.
@@ -61,6 +61,10 @@ enum JSONText {
         }
         out += "]"
     }
+
+    /// Appends `text` as a JSON string literal (RFC 8259 §7), escaping exactly what
+    /// `JSONEncoder` escapes with `.withoutEscapingSlashes`.
+    public static func appendString(_ text: String, to out: inout String) { append(text, to: &out) }
 
     private static func append(_ text: String, to out: inout String) {
         out += "\""

@@ -1,3 +1,4 @@
+import Inventory
 import RecordBuilder
 
 /// Where one published SPF network came from (RECORDS.md "Provenance"; `herald spf explain`).
@@ -82,29 +83,8 @@ extension SPFProvenance {
         out += "]"
     }
 
-    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
     static func append(_ string: String, to out: inout String) {
-        out += "\""
-        // Fast path: nothing to escape (the usual case: CIDRs, names, SPF terms).
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += string
-            out += "\""
-            return
-        }
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONText.appendString(string, to: &out)
     }
 }
 
