@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +30,7 @@ let package = Package(
         .target(name: "DNSCore"),
         // Immutable zone snapshots and the pure responder (query bytes in, answer bytes out).
         .target(name: "DNSAuthority", dependencies: ["DNSCore"]),
-        // UDP/TCP transports.
+        // UDP/TCP transports, response-rate limiting, metrics and their Prometheus endpoint.
         .target(
             name: "DNSServer",
             dependencies: [
@@ -39,6 +40,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Pure record logic: SPF flattening, DMARC ladder, MTA-STS, TLS-RPT.
@@ -83,6 +86,8 @@ let package = Package(
                 "ZonePublisher", "PolicyServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -91,6 +96,16 @@ let package = Package(
             name: "herald-bench",
             dependencies: ["Inventory", "RecordBuilder", "ZonePublisher"],
             path: "Benchmarks/HeraldBench"
+        ),
+        // libFuzzer target over the request path (Fuzz/run.sh builds it with the sanitizers;
+        // a plain build makes a replay tool). The harness is a library so tests replay
+        // Fuzz/regressions through the same code.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "HeraldFuzzHarness", dependencies: ["DNSCore", "DNSAuthority"], path: "Fuzz/HeraldFuzzHarness"),
+        .executableTarget(
+            name: "herald-fuzz",
+            dependencies: ["HeraldFuzzHarness", "CLibFuzzer"],
+            path: "Fuzz/HeraldFuzz"
         ),
         .testTarget(name: "DNSCoreTests", dependencies: ["DNSCore"]),
         .testTarget(name: "DNSAuthorityTests", dependencies: ["DNSCore", "DNSAuthority"]),
@@ -102,6 +117,17 @@ let package = Package(
             resources: []
         ),
         .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
+        .testTarget(
+            name: "DNSServerTests",
+            dependencies: [
+                "DNSCore", "DNSAuthority", "DNSServer", "HeraldFuzzHarness",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["DNSCore", "DNSAuthority", "DNSServer", "ZonePublisher", "CLDNS"],

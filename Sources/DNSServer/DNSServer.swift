@@ -7,76 +7,22 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// Answers one DNS query message.
-///
-/// The transports call this once per message with the raw query (for TCP, without the 2-octet
-/// length prefix). Return the complete response message, or `nil` to drop the query silently
-/// (RFC 1035 §4.1.1 responses with QR=1, undecodable headers). Implementations must be pure and
-/// thread-safe: both transports call it concurrently from every event loop.
-public protocol DNSQueryHandler: Sendable {
-    /// - Parameters:
-    ///   - query: the query message octets, valid only during the call.
-    ///   - overTCP: `true` for TCP (RFC 7766: no 512-octet limit), `false` for UDP.
-    /// - Returns: the response message octets, or `nil` to send nothing.
-    func respond(to query: UnsafeRawBufferPointer, overTCP: Bool) -> [UInt8]?
-}
-
-/// Tunables of the UDP and TCP transports.
-public struct DNSServerConfiguration: Sendable {
-    /// Address to bind, e.g. `127.0.0.1` or `::`.
-    public var host: String
-    /// Port to bind for both UDP and TCP; `0` picks a free port (the same one for both).
-    public var port: Int
-    /// Event-loop threads; each gets its own SO_REUSEPORT UDP socket.
-    public var threads: Int
-    /// Datagrams read per `recvmmsg` batch.
-    public var udpBatch: Int
-    /// A TCP connection with no complete query for this long is closed (RFC 7766 §6.2.3), seconds.
-    public var tcpIdleTimeout: Int64
-    /// Concurrent TCP connections accepted; more are closed at once (RFC 7766 §6.2.2).
-    public var maxTCPConnections: Int
-    /// Queries answered on one TCP connection before it is closed.
-    public var maxQueriesPerConnection: Int
-    /// Response octets queued on one TCP connection before reading pauses (slow readers).
-    public var tcpWriteHighWater: Int
-
-    /// Defaults: 10 s idle, 1,024 connections, 10,000 queries each, 64 KiB of queued output.
-    public init(
-        host: String, port: Int, threads: Int = System.coreCount, udpBatch: Int = 32,
-        tcpIdleTimeout: Int64 = 10, maxTCPConnections: Int = 1024,
-        maxQueriesPerConnection: Int = 10_000, tcpWriteHighWater: Int = 64 * 1024
-    ) {
-        self.host = host
-        self.port = port
-        self.threads = max(1, threads)
-        self.udpBatch = max(1, udpBatch)
-        self.tcpIdleTimeout = tcpIdleTimeout
-        self.maxTCPConnections = maxTCPConnections
-        self.maxQueriesPerConnection = maxQueriesPerConnection
-        self.tcpWriteHighWater = tcpWriteHighWater
-    }
-}
-
-/// Errors of the DNS transports.
-public enum DNSServerError: Error, CustomStringConvertible {
-    /// Binding `host:port` failed for the named transport.
-    case bindFailed(transport: String, address: String, underlying: String)
-
-    public var description: String {
-        switch self {
-        case .bindFailed(let t, let a, let u): return "cannot bind DNS \(t) on \(a): \(u)"
-        }
-    }
-}
-
 /// The authoritative responder's UDP and TCP listeners on one address (RFC 1035 §4.2, RFC 7766).
 ///
 /// `start()` binds and returns the port; `run()` (the `Service` entry point) starts if needed and
-/// serves until graceful shutdown, then closes the sockets.
+/// serves until graceful shutdown, then closes the sockets. Every message goes through one
+/// ``QueryPipeline``: counted and timed in ``DNSServerMetrics``, UDP answers rate limited by
+/// ``ResponseRateLimiter`` when ``DNSServerConfiguration/rateLimit`` is set, and logged at
+/// `debug` when ``DNSServerConfiguration/queryLogging`` is on.
 public final class DNSServer: Service, Sendable {
     public let configuration: DNSServerConfiguration
     let handler: any DNSQueryHandler
     let logger: Logger
+    /// The counters and timers this server reports to.
+    public let metrics: DNSServerMetrics
+    /// The rate-limit table, when rate limiting is on.
+    public let rateLimiter: ResponseRateLimiter?
+    let pipeline: QueryPipeline
     let group: MultiThreadedEventLoopGroup
     let state = Mutex<[Channel]>([])
     let tcpConnections = ManagedConnectionCount()
@@ -84,11 +30,20 @@ public final class DNSServer: Service, Sendable {
     /// - Parameters:
     ///   - configuration: where and how to listen.
     ///   - handler: answers each query.
-    ///   - logger: transport events at `debug`, failures at `error`.
-    public init(configuration: DNSServerConfiguration, handler: any DNSQueryHandler, logger: Logger) {
+    ///   - logger: transport events at `debug`, failures at `error`; per-query lines at `debug`
+    ///     when query logging is on.
+    ///   - metrics: where counters and timers go (default: the bootstrapped `MetricsSystem`).
+    public init(configuration: DNSServerConfiguration, handler: any DNSQueryHandler, logger: Logger,
+                metrics: DNSServerMetrics = DNSServerMetrics()) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        self.metrics = metrics
+        self.rateLimiter = configuration.rateLimit.map {
+            ResponseRateLimiter($0, originNanoseconds: NIODeadline.now().uptimeNanoseconds)
+        }
+        self.pipeline = QueryPipeline(handler: handler, metrics: metrics, limiter: rateLimiter, logger: logger,
+                                      queryLogging: configuration.queryLogging)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
     }
 
@@ -134,7 +89,7 @@ public final class DNSServer: Service, Sendable {
 
     private func bindUDP(port: Int, loop: EventLoop) async throws -> Channel {
         let batch = configuration.udpBatch
-        let handler = self.handler
+        let pipeline = self.pipeline
         let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
@@ -142,7 +97,7 @@ public final class DNSServer: Service, Sendable {
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048 * batch))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(handler: handler))
+                    try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(pipeline: pipeline))
                 }
             }
         do {
@@ -154,9 +109,10 @@ public final class DNSServer: Service, Sendable {
 
     private func bindTCP(port: Int) async throws -> Channel {
         let config = configuration
-        let handler = self.handler
+        let pipeline = self.pipeline
         let counter = tcpConnections
         let logger = self.logger
+        let metrics = self.metrics
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -164,15 +120,17 @@ public final class DNSServer: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: config.tcpWriteHighWater / 2, high: config.tcpWriteHighWater))
             .childChannelInitializer { channel in
                 guard counter.acquire(limit: config.maxTCPConnections) else {
+                    metrics.tcpConnectionsRefused.increment()
                     logger.debug("tcp connection refused: limit reached")
                     return channel.close()
                 }
+                metrics.tcpConnections.increment()
                 channel.closeFuture.whenComplete { _ in counter.release() }
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: .seconds(config.tcpIdleTimeout)))
                     try sync.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try sync.addHandler(TCPQueryHandler(handler: handler, maxQueries: config.maxQueriesPerConnection))
+                    try sync.addHandler(TCPQueryHandler(pipeline: pipeline, maxQueries: config.maxQueriesPerConnection))
                 }
             }
         do {
@@ -209,18 +167,4 @@ public final class DNSServer: Service, Sendable {
         for c in channels { try? await c.close() }
         try? await group.shutdownGracefully()
     }
-}
-
-/// Counts live TCP connections against a cap.
-final class ManagedConnectionCount: Sendable {
-    private let count = Mutex(0)
-    func acquire(limit: Int) -> Bool {
-        count.withLock { n in
-            if n >= limit { return false }
-            n += 1
-            return true
-        }
-    }
-    func release() { count.withLock { $0 -= 1 } }
-    var current: Int { count.withLock { $0 } }
 }

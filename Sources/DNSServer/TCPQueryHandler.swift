@@ -25,7 +25,8 @@ struct TCPFrameDecoder: ByteToMessageDecoder {
     }
 }
 
-/// Answers framed queries on one TCP connection, many per connection (RFC 7766 §6.2.1).
+/// Answers framed queries on one TCP connection, many per connection (RFC 7766 §6.2.1),
+/// through the shared ``QueryPipeline`` (metrics and query log; TCP is never rate limited).
 ///
 /// Reading pauses while the connection is not writable, so a client that does not read its
 /// answers cannot make the server queue unbounded output. The connection closes after
@@ -35,21 +36,26 @@ final class TCPQueryHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let handler: any DNSQueryHandler
+    private let pipeline: QueryPipeline
     private let maxQueries: Int
+    private var client: SocketAddress?
     private var answered = 0
     private var pendingWrites = false
     private var readPending = false
 
-    init(handler: any DNSQueryHandler, maxQueries: Int) {
-        self.handler = handler
+    init(pipeline: QueryPipeline, maxQueries: Int) {
+        self.pipeline = pipeline
         self.maxQueries = maxQueries
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        client = context.channel.remoteAddress
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let query = unwrapInboundIn(data)
         guard answered < maxQueries else { return }
-        let response = query.withUnsafeReadableBytes { handler.respond(to: $0, overTCP: true) }
+        let response = query.withUnsafeReadableBytes { pipeline.answerTCP($0, from: client) }
         guard let response else { return }
         answered += 1
         var out = context.channel.allocator.buffer(capacity: response.count + 2)

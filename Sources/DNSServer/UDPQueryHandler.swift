@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Answers each datagram with one datagram to the sender (RFC 1035 §4.2.1).
+/// Answers each datagram with at most one datagram to the sender (RFC 1035 §4.2.1), through
+/// the shared ``QueryPipeline`` (metrics, rate limiting, query log).
 ///
 /// Writes are batched: responses to one `recvmmsg` batch are flushed together on
 /// `channelReadComplete`, so NIO can send them with `sendmmsg`.
@@ -8,17 +9,21 @@ final class UDPQueryHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    private let handler: any DNSQueryHandler
+    private let pipeline: QueryPipeline
     private var pendingWrites = false
+    /// Limited responses seen on this channel; every `slip`-th one slips (one channel = one thread).
+    private var slipCounter = 0
 
-    init(handler: any DNSQueryHandler) {
-        self.handler = handler
+    init(pipeline: QueryPipeline) {
+        self.pipeline = pipeline
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let response = envelope.data.withUnsafeReadableBytes { handler.respond(to: $0, overTCP: false) }
-        guard let response else { return }
+        let outcome = envelope.data.withUnsafeReadableBytes {
+            pipeline.answerUDP($0, from: envelope.remoteAddress, slipCounter: &slipCounter)
+        }
+        guard case let .send(response) = outcome else { return }
         var out = context.channel.allocator.buffer(capacity: response.count)
         out.writeBytes(response)
         context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: out)), promise: nil)

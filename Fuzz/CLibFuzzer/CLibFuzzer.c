@@ -1,0 +1,2 @@
+// The declaration in include/CLibFuzzer.h is the whole module; libFuzzer defines the symbol.
+#include "CLibFuzzer.h"

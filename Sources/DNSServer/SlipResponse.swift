@@ -1,0 +1,19 @@
+/// The "slip" answer of rate limiting: an empty truncated response that tells a real client
+/// to retry over TCP (RFC 1035 §4.2.1; RFC 7766 §5), the way NSD and Knot slip.
+enum SlipResponse {
+    /// Rewrites `response` in place into its header and question only: TC=1, ANCOUNT,
+    /// NSCOUNT and ARCOUNT 0 (so no OPT either), QDCOUNT as before (1 or 0); ID, OPCODE, AA,
+    /// RD, CD and RCODE are kept.
+    ///
+    /// - Parameters:
+    ///   - response: a response message of at least 12 octets; shorter ones are left as they are.
+    ///   - questionEnd: the offset just past its question (``ResponseClass/questionEnd``).
+    static func truncate(_ response: inout [UInt8], questionEnd: Int) {
+        guard response.count >= 12 else { return }
+        let end = min(max(12, questionEnd), response.count)
+        response.removeSubrange(end...)
+        response[2] |= 0x02
+        if end == 12 { response[4] = 0; response[5] = 0 }
+        for index in 6..<12 { response[index] = 0 }
+    }
+}
