@@ -6,6 +6,9 @@ PY_PACKAGES := pyspf dnspython
 DEMO_DIR := demo
 DEMO_DB := $(DEMO_DIR)/herald.sqlite
 HERALD_RELEASE := .build/release/herald
+# Seconds of libFuzzer on the request path at the end of `make test`, and for `make fuzz`.
+TEST_FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 600
 
 .PHONY: deps build release test demo demo-db clean fuzz
 
@@ -26,10 +29,16 @@ release: deps
 	$(SWIFT) build -c release
 
 # Unit, integration (real sockets on port 0, dig/kdig, libldns decoder), golden zone,
-# nsd-checkzone and pyspf equivalence tests. No internet needed.
+# nsd-checkzone and pyspf equivalence tests, then a bounded libFuzzer run over the request
+# path (Fuzz/run.sh; fails on any crash). No internet needed.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bash Fuzz/run.sh $(TEST_FUZZ_SECONDS)
+
+# A longer fuzz session (FUZZ_SECONDS, default 10 minutes); crashers land in Fuzz/regressions/.
+fuzz:
+	bash Fuzz/run.sh $(FUZZ_SECONDS)
 
 # Builds the demo inventory from scratch and serves DNS on 127.0.0.1:5353, HTTPS on 127.0.0.1:8443.
 demo: release

@@ -37,6 +37,23 @@ public struct ClientPrefix: Hashable, Sendable {
         self.init(high: ipv6High & highMask, low: ipv6Low & lowMask)
     }
 
+    /// Whether `address` is a loopback address: 127.0.0.0/8, ::1, or ::ffff:127.0.0.0/104
+    /// (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3). Reads the address in place.
+    public static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4(let v4):
+            return UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 24 == 127
+        case .v6(let v6):
+            var storage = v6.address.sin6_addr
+            return withUnsafeBytes(of: &storage) { raw in
+                if raw[0..<15].allSatisfy({ $0 == 0 }) { return raw[15] == 1 }
+                return raw[0..<10].allSatisfy { $0 == 0 } && raw[10] == 0xFF && raw[11] == 0xFF && raw[12] == 127
+            }
+        case .unixDomainSocket:
+            return true
+        }
+    }
+
     /// The prefix of a datagram's source address under `limit`'s prefix lengths; a Unix
     /// socket peer maps to one shared prefix. Reads the socket address in place (no allocation).
     public init(_ address: SocketAddress, limit: RateLimit) {

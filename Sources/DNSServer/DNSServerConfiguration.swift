@@ -27,7 +27,8 @@ public struct DNSServerConfiguration: Sendable {
 
     /// Defaults: 10 s idle, 1,024 connections, 10,000 queries each, 64 KiB of queued output,
     /// rate limiting on with ``RateLimit/init(responsesPerSecond:burst:slip:ipv4PrefixLength:ipv6PrefixLength:tableSize:)``
-    /// defaults (200 responses/s per client prefix and response class, slip 2), no query log.
+    /// defaults (200 responses/s per client prefix and response class, slip 2, loopback exempt),
+    /// no query log.
     public init(
         host: String, port: Int, threads: Int = System.coreCount, udpBatch: Int = 32,
         tcpIdleTimeout: Int64 = 10, maxTCPConnections: Int = 1024,

@@ -37,7 +37,7 @@ struct QueryPipeline: Sendable {
             return .none
         }
         var outcome = "answered"
-        if let limiter {
+        if let limiter, !(limiter.configuration.exemptLoopback && ClientPrefix.isLoopback(client)) {
             let responseClass = response.withUnsafeBytes { ResponseClass(response: $0) }
             let prefix = ClientPrefix(client, limit: limiter.configuration)
             if !limiter.admit(prefix: prefix, response: responseClass, nowNanoseconds: end) {

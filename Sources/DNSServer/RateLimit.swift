@@ -6,7 +6,8 @@
 /// NXDOMAIN and NODATA, one bucket for errors. A bucket passes `burst` responses at once and
 /// `responsesPerSecond` after that (a generic cell-rate token bucket). Over the limit, every
 /// `slip`-th response is replaced by an empty TC=1 answer so a real client retries over TCP
-/// (RFC 7766), and the others are dropped. TCP answers are never limited.
+/// (RFC 7766), and the others are dropped. TCP answers are never limited, and by default
+/// neither are loopback clients.
 public struct RateLimit: Sendable, Equatable {
     /// Sustained responses per second per bucket; at least 1. Default 200 (NSD's default).
     public var responsesPerSecond: Int
@@ -24,6 +25,11 @@ public struct RateLimit: Sendable, Equatable {
     /// server's life. Two keys that land in one slot overwrite each other (NSD's way).
     /// Default 2^20 (8 MiB).
     public var tableSize: Int
+    /// Whether clients on loopback (127.0.0.0/8, ::1, and IPv4-mapped 127/8) are exempt.
+    /// Default `true`: such packets cannot arrive from the network (RFC 1122 §3.2.1.3; the
+    /// kernel drops them as martians), so they cannot be spoofed reflection traffic, and local
+    /// monitors, co-located resolvers and test harnesses query fast on purpose.
+    public var exemptLoopback: Bool
 
     /// Creates settings; every value is clamped into its documented range.
     ///
@@ -34,8 +40,10 @@ public struct RateLimit: Sendable, Equatable {
     ///   - ipv4PrefixLength: 0…32 bits.
     ///   - ipv6PrefixLength: 0…128 bits.
     ///   - tableSize: buckets, 16 … 2^26, rounded up to a power of two.
+    ///   - exemptLoopback: leave loopback clients unlimited.
     public init(responsesPerSecond: Int = 200, burst: Int? = nil, slip: Int = 2,
-                ipv4PrefixLength: Int = 24, ipv6PrefixLength: Int = 56, tableSize: Int = 1 << 20) {
+                ipv4PrefixLength: Int = 24, ipv6PrefixLength: Int = 56, tableSize: Int = 1 << 20,
+                exemptLoopback: Bool = true) {
         self.responsesPerSecond = min(max(1, responsesPerSecond), 1_000_000)
         self.burst = min(max(1, burst ?? responsesPerSecond), 1_000_000)
         self.slip = min(max(0, slip), 100)
@@ -44,5 +52,6 @@ public struct RateLimit: Sendable, Equatable {
         var size = 16
         while size < min(max(16, tableSize), 1 << 26) { size <<= 1 }
         self.tableSize = size
+        self.exemptLoopback = exemptLoopback
     }
 }

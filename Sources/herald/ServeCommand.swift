@@ -4,7 +4,9 @@ import DNSServer
 import Foundation
 import Inventory
 import Logging
+import Metrics
 import PolicyServer
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 import ZonePublisher
@@ -48,14 +50,38 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Log level (trace, debug, info, notice, warning, error).", valueName: "LEVEL"))
     var logLevel = "info"
 
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics over plain HTTP at http://ADDR:PORT/metrics (off by default).", valueName: "ADDR:PORT"))
+    var metrics: String?
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Response-rate limiting of UDP answers per client /24 (IPv6 /56) and response (RRL).")
+    var rrl = true
+
+    @Option(name: .long, help: ArgumentHelp("RRL: UDP responses per second per client prefix and response; also the burst.", valueName: "N"))
+    var rrlRate = 200
+
+    @Option(name: .long, help: ArgumentHelp("RRL: every Nth limited response is sent truncated (TC=1) so real clients retry over TCP; 0 drops all.", valueName: "N"))
+    var rrlSlip = 2
+
+    @Flag(name: .long, help: "Log every DNS query at debug level (client, qname, qtype, rcode, transport); raises --log-level to debug.")
+    var logQueries = false
+
     func run() async throws {
         let (dnsHost, dnsPort) = try Self.address(dns, option: "--dns")
         let httpsAddress = https == "off" ? nil : try Self.address(https, option: "--https")
         guard (512...65_535).contains(maxUdpPayload) else {
             throw ValidationError("--max-udp-payload '\(maxUdpPayload)': must be 512…65535")
         }
+        let metricsAddress = try metrics.map { try Self.address($0, option: "--metrics") }
+        guard (1...1_000_000).contains(rrlRate) else {
+            throw ValidationError("--rrl-rate '\(rrlRate)': must be 1…1000000 responses per second")
+        }
+        guard (0...100).contains(rrlSlip) else {
+            throw ValidationError("--rrl-slip '\(rrlSlip)': must be 0…100")
+        }
         var logger = Logger(label: "herald")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var dnsLogger = logger
+        if logQueries { dnsLogger.logLevel = min(dnsLogger.logLevel, .debug) }
 
         let inventory = try global.openInventory()
         let reference = SnapshotReference()
@@ -80,13 +106,31 @@ struct ServeCommand: AsyncParsableCommand {
         let first = try await reload.initialSnapshot()
 
         let responder = Responder(configuration: ResponderConfiguration(maxUDPPayload: maxUdpPayload))
+        var metricsEndpoint: PrometheusEndpoint?
+        let dnsMetrics: DNSServerMetrics
+        if let (host, port) = metricsAddress {
+            let registry = PrometheusCollectorRegistry()
+            let factory = PrometheusEndpoint.metricsFactory(registry: registry)
+            MetricsSystem.bootstrap(factory)
+            dnsMetrics = DNSServerMetrics(factory: factory)
+            metricsEndpoint = PrometheusEndpoint(host: host, port: port, registry: registry, logger: logger) { bound in
+                log.info("metrics listening", metadata: ["address": "\(host):\(bound)"])
+            }
+        } else {
+            dnsMetrics = DNSServerMetrics()
+        }
         let dnsServer = DNSServer(
-            configuration: DNSServerConfiguration(host: dnsHost, port: dnsPort),
-            handler: SnapshotQueryHandler(responder: responder, reference: reference), logger: logger)
+            configuration: DNSServerConfiguration(
+                host: dnsHost, port: dnsPort,
+                rateLimit: rrl ? RateLimit(responsesPerSecond: rrlRate, slip: rrlSlip) : nil,
+                queryLogging: logQueries),
+            handler: SnapshotQueryHandler(responder: responder, reference: reference), logger: dnsLogger,
+            metrics: dnsMetrics)
         let boundDNS = try await dnsServer.start()
         let ready = ReadyFile(path: readyFile, dnsPort: boundDNS, expectHTTPS: httpsAddress != nil)
 
         var services: [any Service] = [dnsServer, reload]
+        if let metricsEndpoint { services.append(metricsEndpoint) }
         if refresh {
             let (zone, upstream) = (offlineZone, resolver)
             _ = try BuildCommand.upstream(offlineZone: zone, resolver: upstream)  // fail fast on a bad flag

@@ -37,4 +37,13 @@ import Testing
         #expect(ClientPrefix(try SocketAddress(ipAddress: "2001:db8:ffff::1", port: 1), limit: wide)
                 == ClientPrefix(try SocketAddress(ipAddress: "2001:db8::2", port: 1), limit: wide))
     }
+
+    @Test func loopbackDetection() throws {
+        for text in ["127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.2"] {
+            #expect(ClientPrefix.isLoopback(try SocketAddress(ipAddress: text, port: 53)), "\(text)")
+        }
+        for text in ["192.0.2.1", "128.0.0.1", "::2", "2001:db8::1", "::ffff:192.0.2.1", "::127.0.0.1"] {
+            #expect(!ClientPrefix.isLoopback(try SocketAddress(ipAddress: text, port: 53)), "\(text)")
+        }
+    }
 }

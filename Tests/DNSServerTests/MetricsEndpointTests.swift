@@ -11,7 +11,7 @@ import Testing
         let registry = PrometheusCollectorRegistry()
         let metrics = DNSServerMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let (server, port) = try await startServer({
-            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 2, slip: 2, ipv4PrefixLength: 32)
+            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 2, slip: 2, ipv4PrefixLength: 32, exemptLoopback: false)
         }, metrics: metrics)
         defer { Task { await server.shutdown() } }
 

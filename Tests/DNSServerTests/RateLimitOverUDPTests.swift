@@ -11,7 +11,7 @@ import Testing
     @Test func floodIsLimitedAndSlipsButTCPAndOtherPrefixesAreNot() async throws {
         let rate = 20, burst = 20
         let (server, port) = try await startServer {
-            $0.rateLimit = RateLimit(responsesPerSecond: rate, burst: burst, slip: 2, ipv4PrefixLength: 32)
+            $0.rateLimit = RateLimit(responsesPerSecond: rate, burst: burst, slip: 2, ipv4PrefixLength: 32, exemptLoopback: false)
         }
         defer { Task { await server.shutdown() } }
         let flooder = try UDPClient(source: "127.0.0.2", port: port)
@@ -59,7 +59,7 @@ import Testing
     /// the other is limited too (slip 1: every limited response is a TC=1 answer).
     @Test func clientsInOnePrefixShareABucket() async throws {
         let (server, port) = try await startServer {
-            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 3, slip: 1)
+            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 3, slip: 1, exemptLoopback: false)
         }
         defer { Task { await server.shutdown() } }
         let first = try UDPClient(source: "127.0.0.2", port: port)
@@ -79,7 +79,7 @@ import Testing
     /// Random names in one zone share the zone's NXDOMAIN bucket (the random-subdomain attack).
     @Test func randomNamesShareTheZoneBucket() async throws {
         let (server, port) = try await startServer {
-            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 5, slip: 1)
+            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 5, slip: 1, exemptLoopback: false)
         }
         defer { Task { await server.shutdown() } }
         let client = try UDPClient(source: "127.0.0.2", port: port)
@@ -90,6 +90,19 @@ import Testing
             if Header(r).truncated { truncated += 1 }
         }
         #expect(truncated == 5)
+    }
+
+    /// By default loopback clients are exempt (they cannot be spoofed from the network).
+    @Test func loopbackIsExemptByDefault() async throws {
+        let (server, port) = try await startServer {
+            $0.rateLimit = RateLimit(responsesPerSecond: 1, burst: 1, slip: 1)
+        }
+        defer { Task { await server.shutdown() } }
+        let client = try UDPClient(source: "127.0.0.2", port: port)
+        for index in 0..<50 {
+            let r = try #require(try client.exchange(query("www.example.com", type: 1, id: UInt16(index))))
+            #expect(!Header(r).truncated)
+        }
     }
 
     /// `rateLimit: nil` turns limiting off.
