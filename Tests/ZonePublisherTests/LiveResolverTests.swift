@@ -61,12 +61,13 @@ private final class LocalNSD: @unchecked Sendable {
         }
         pid = try spawn([Self.executable, "-d", "-c", "\(dir)/nsd.conf"], log: "\(dir)/nsd.out")
 
-        // Poll with short-timeout queries until NSD answers for the first zone (≤ 10 s).
+        // Poll with short-timeout queries until NSD answers for the first zone (≤ 30 s: a loaded
+        // 2-core machine has been seen to need more than 10 s to start it).
         let probe = try LiveResolver(
             server: "127.0.0.1:\(port)",
             configuration: .init(timeout: .milliseconds(100), attempts: 1, recursionDesired: false))
         let apex = zones.keys.sorted()[0]
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
@@ -78,8 +79,9 @@ private final class LocalNSD: @unchecked Sendable {
             }
             if let soa = try? await probe.resolve(apex, .soa), !soa.isEmpty { break }
             if ContinuousClock.now > deadline {
+                let log = (try? String(contentsOfFile: "\(dir)/nsd.log", encoding: .utf8)) ?? ""
                 stop()
-                throw NSDFailure(message: "nsd did not answer on port \(port) within 10 s")
+                throw NSDFailure(message: "nsd did not answer on port \(port) within 30 s; its log: \(log)")
             }
         }
     }
