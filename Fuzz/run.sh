@@ -17,14 +17,17 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 config=${HERALD_FUZZ_CONFIG:-release}
 cd "$root"
 
-swift build --scratch-path .build-fuzz -c "$config" --product herald-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DHERALD_LIBFUZZER 2>&1 \
-  | grep -v -e "warning: Cannot export local symbol" -e "^\[" || true
-binary=.build-fuzz/$config/herald-fuzz
-[ -x "$binary" ] || { echo "run.sh: $binary was not built" >&2; exit 1; }
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/herald-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+
+if ! swift build --scratch-path .build-fuzz -c "$config" --product herald-fuzz \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DHERALD_LIBFUZZER >"$work/build.log" 2>&1; then
+  grep -v -e "Cannot export local symbol" -e "^\[" "$work/build.log" >&2
+  echo "run.sh: building herald-fuzz failed" >&2
+  exit 1
+fi
+grep -E "^Build of product" "$work/build.log" || true
+binary=.build-fuzz/$config/herald-fuzz
 mkdir -p "$work/corpus" Fuzz/regressions
 cp Fuzz/corpus/* "$work/corpus/"
 find Fuzz/regressions -type f ! -name README.md -exec cp {} "$work/corpus/" \;
