@@ -61,13 +61,13 @@ private final class LocalNSD: @unchecked Sendable {
         }
         pid = try spawn([Self.executable, "-d", "-c", "\(dir)/nsd.conf"], log: "\(dir)/nsd.out")
 
-        // Poll with short-timeout queries until NSD answers for the first zone (≤ 30 s: a loaded
-        // 2-core machine has been seen to need more than 10 s to start it).
+        // Poll with short-timeout queries until NSD answers for the first zone (≤ 60 s: a loaded
+        // 2-core machine has been seen to need more than 30 s to start it).
         let probe = try LiveResolver(
             server: "127.0.0.1:\(port)",
             configuration: .init(timeout: .milliseconds(100), attempts: 1, recursionDesired: false))
         let apex = zones.keys.sorted()[0]
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
@@ -81,7 +81,7 @@ private final class LocalNSD: @unchecked Sendable {
             if ContinuousClock.now > deadline {
                 let log = (try? String(contentsOfFile: "\(dir)/nsd.log", encoding: .utf8)) ?? ""
                 stop()
-                throw NSDFailure(message: "nsd did not answer on port \(port) within 30 s; its log: \(log)")
+                throw NSDFailure(message: "nsd did not answer on port \(port) within 60 s; its log: \(log)")
             }
         }
     }
