@@ -37,7 +37,9 @@ public final class RefreshService: Service, Sendable {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await Task.sleep(for: interval())
+                // An hour-long wait must not hold up SIGTERM: graceful shutdown cancels it.
+                let wait = interval()
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             } catch {
                 return
             }
