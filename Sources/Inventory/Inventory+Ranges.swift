@@ -9,6 +9,11 @@ extension Inventory {
         if let note, note.unicodeScalars.contains(where: { $0.value < 0x20 }) {
             throw InventoryError.invalidValue(argument: "--note", value: note, reason: "a note must be one line of text")
         }
+        // A /0 authorises every address of its family: the same as `+all` (RFC 7208 §5.1).
+        if cidr.prefixLength == 0 {
+            throw InventoryError.invalidValue(argument: "CIDR", value: cidr.description,
+                                              reason: "a /0 range authorises every address (like +all); list the real networks")
+        }
         try write { db in
             guard let id = try Self.domainID(db, domain) else { throw InventoryError.unknownDomain(domain.text) }
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM ranges WHERE domain_id = ? AND cidr = ?",
