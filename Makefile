@@ -1,7 +1,7 @@
 # Herald — two commands matter: `make demo` and `make test`.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libldns-dev libsqlite3-dev bind9-dnsutils knot-dnsutils nsd ldnsutils curl openssl
+APT_PACKAGES := libldns-dev libsqlite3-dev zlib1g-dev libxml2-dev bind9-dnsutils knot-dnsutils nsd ldnsutils curl openssl
 PY_PACKAGES := pyspf dnspython
 DEMO_DIR := demo
 DEMO_DB := $(DEMO_DIR)/herald.sqlite

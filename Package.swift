@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -79,11 +81,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // DMARC aggregate (RFC 9990) and TLS (RFC 8460) report ingestion, readiness, autopilot.
+        .target(
+            name: "Reports",
+            dependencies: [
+                "RecordBuilder", "Inventory",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "herald",
             dependencies: [
                 "DNSCore", "DNSAuthority", "DNSServer", "RecordBuilder", "Inventory",
-                "ZonePublisher", "PolicyServer",
+                "ZonePublisher", "PolicyServer", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -117,6 +132,7 @@ let package = Package(
             resources: []
         ),
         .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Inventory", "RecordBuilder"], exclude: ["Fixtures"]),
         .testTarget(
             name: "DNSServerTests",
             dependencies: [

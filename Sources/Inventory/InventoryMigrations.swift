@@ -268,6 +268,8 @@ public enum InventoryMigrations {
                 """)
         }
 
+        registerLifecycleMigrations(&migrator)   // 0005: MTA-STS mx changes, wind-down
+        registerReportMigrations(&migrator)      // 0006: DMARC/TLS reports, autopilot
         return migrator
     }
 }

@@ -9,7 +9,7 @@ struct HeraldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Hosted DMARC, SPF, MTA-STS and TLS-RPT records for customer domains.",
-        subcommands: inventorySubcommands + leadSubcommands)
+        subcommands: inventorySubcommands + leadSubcommands + certificateSubcommands + reportSubcommands)
 
     /// The inventory-facing commands.
     static var inventorySubcommands: [ParsableCommand.Type] {
