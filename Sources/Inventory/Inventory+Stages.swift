@@ -10,22 +10,25 @@ extension Inventory {
     ///
     /// - Parameters:
     ///   - now: the current time, Unix seconds (becomes the new `stage_since`).
+    ///   - gate: the evidence gate for a forward move (``StageGate``), or `nil` for dwell only.
     /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/stageChangeRefused(domain:reason:)``
-    ///   when the domain is already at `stage`, the move skips rungs, or the dwell has not passed.
+    ///   when the domain is already at `stage`, the move skips rungs, the dwell has not passed, or
+    ///   the gate refuses.
     @discardableResult
     public func setStage(_ domain: InventoryName, to stage: DMARCStage, force: Bool = false, reason: String? = nil,
-                         actor: String, now: Int64) throws -> StageTransition {
-        try changeStage(domain, action: .dmarcSet, force: force, reason: reason, actor: actor, now: now) { _ in stage }
+                         actor: String, now: Int64, gate: StageGate? = nil) throws -> StageTransition {
+        try changeStage(domain, action: .dmarcSet, force: force, reason: reason, actor: actor, now: now, gate: gate) { _ in stage }
     }
 
-    /// Moves `domain` one rung up the ladder, after the dwell time unless `force`.
+    /// Moves `domain` one rung up the ladder, after the dwell time and when `gate` allows it,
+    /// unless `force`.
     ///
-    /// - Throws: ``InventoryError/stageChangeRefused(domain:reason:)`` at `reject` or before the
-    ///   dwell; ``InventoryError/unknownDomain(_:)``.
+    /// - Throws: ``InventoryError/stageChangeRefused(domain:reason:)`` at `reject`, before the
+    ///   dwell, or when the gate refuses; ``InventoryError/unknownDomain(_:)``.
     @discardableResult
     public func advance(_ domain: InventoryName, force: Bool = false, reason: String? = nil, actor: String,
-                        now: Int64) throws -> StageTransition {
-        try changeStage(domain, action: .dmarcAdvance, force: force, reason: reason, actor: actor, now: now) { current in
+                        now: Int64, gate: StageGate? = nil) throws -> StageTransition {
+        try changeStage(domain, action: .dmarcAdvance, force: force, reason: reason, actor: actor, now: now, gate: gate) { current in
             guard let next = current.next else {
                 throw InventoryError.stageChangeRefused(domain: domain.text, reason: "already at the top stage 'reject'")
             }
@@ -48,7 +51,8 @@ extension Inventory {
     }
 
     private func changeStage(_ name: InventoryName, action: AuditAction, force: Bool, reason: String?, actor: String,
-                             now: Int64, target: (DMARCStage) throws -> DMARCStage) throws -> StageTransition {
+                             now: Int64, gate: StageGate? = nil,
+                             target: (DMARCStage) throws -> DMARCStage) throws -> StageTransition {
         try write { db in
             let (id, domain) = try Self.requireDomain(db, name)
             let from = domain.stage
@@ -80,16 +84,28 @@ extension Inventory {
                     forced = true
                 }
             }
+            var evidence: String?
+            if to > from, let gate, let verdict = try gate(db, id, name, from, to, now) {
+                evidence = verdict.summary
+                if !verdict.allowed {
+                    guard force else {
+                        throw InventoryError.stageChangeRefused(
+                            domain: name.text, reason: "evidence gate: \(verdict.summary); use --force to override")
+                    }
+                    forced = true
+                }
+            }
             try db.execute(sql: "UPDATE domains SET dmarc_stage = ?, stage_since = ? WHERE id = ?",
                            arguments: [to.rawValue, now, id])
             struct StageState: Encodable {
                 var stage: DMARCStage
                 var since: Int64
                 var forced: Bool?
+                var evidence: String?
             }
             try audit(db, time: now, actor: actor, action: action, subject: name.text,
                       before: Self.json(StageState(stage: from, since: domain.stageSince)),
-                      after: Self.json(StageState(stage: to, since: now, forced: forced ? true : nil)),
+                      after: Self.json(StageState(stage: to, since: now, forced: forced ? true : nil, evidence: evidence)),
                       reason: reason)
             return StageTransition(domain: name, from: from, to: to, at: now, forced: forced)
         }
