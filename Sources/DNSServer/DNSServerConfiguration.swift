@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 
@@ -7,7 +10,8 @@ public struct DNSServerConfiguration: Sendable {
     public var host: String
     /// Port to bind for both UDP and TCP; `0` picks a free port (the same one for both).
     public var port: Int
-    /// Event-loop threads; each gets its own SO_REUSEPORT UDP socket.
+    /// Event-loop threads; each gets its own SO_REUSEPORT UDP socket. Default:
+    /// ``availableCores`` (so `taskset -c 0` gives one thread).
     public var threads: Int
     /// Datagrams read per `recvmmsg` batch.
     public var udpBatch: Int
@@ -30,7 +34,7 @@ public struct DNSServerConfiguration: Sendable {
     /// defaults (200 responses/s per client prefix and response class, slip 2, loopback exempt),
     /// no query log.
     public init(
-        host: String, port: Int, threads: Int = System.coreCount, udpBatch: Int = 32,
+        host: String, port: Int, threads: Int = DNSServerConfiguration.availableCores, udpBatch: Int = 32,
         tcpIdleTimeout: Int64 = 10, maxTCPConnections: Int = 1024,
         maxQueriesPerConnection: Int = 10_000, tcpWriteHighWater: Int = 64 * 1024,
         rateLimit: RateLimit? = RateLimit(), queryLogging: Bool = false
@@ -46,4 +50,42 @@ public struct DNSServerConfiguration: Sendable {
         self.rateLimit = rateLimit
         self.queryLogging = queryLogging
     }
+
+    /// The CPUs this process may run on: the population count of the affinity mask the kernel
+    /// reports in `/proc/self/status` (`Cpus_allowed`, the `sched_getaffinity(2)` mask), so
+    /// `taskset` and cpusets are honoured; NIO's `System.coreCount` elsewhere or when the file
+    /// cannot be read. At least 1, at most `System.coreCount`.
+    public static var availableCores: Int {
+        #if os(Linux)
+        if let count = affinityCount(), count > 0 { return min(count, max(1, System.coreCount)) }
+        #endif
+        return max(1, System.coreCount)
+    }
+
+    #if os(Linux)
+    /// Bits set in the `Cpus_allowed:` hex mask of `/proc/self/status`, or nil.
+    static func affinityCount() -> Int? {
+        let fd = open("/proc/self/status", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 16 * 1024)
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        let key = Array("\nCpus_allowed:".utf8)
+        let text = bytes[0..<n]
+        guard let start = text.indices.first(where: { i in
+            i + key.count <= n && text[i..<(i + key.count)].elementsEqual(key)
+        }) else { return nil }
+        var count = 0
+        for byte in text[(start + key.count)...] {
+            if byte == UInt8(ascii: "\n") { break }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): count += Int(byte - UInt8(ascii: "0")).nonzeroBitCount
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): count += Int(byte - UInt8(ascii: "a") + 10).nonzeroBitCount
+            default: continue   // spaces, tabs and the commas between 32-bit words
+            }
+        }
+        return count
+    }
+    #endif
 }
