@@ -359,12 +359,26 @@ private struct Exchange: Sendable {
         }
     }
 
+    /// `d` in seconds with one decimal, e.g. `3.0`.
+    static func tenths(_ d: Duration) -> String {
+        let tenths = d.components.seconds * 10 + d.components.attoseconds / 100_000_000_000_000_000
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
     private func send(_ query: LDNSPacket, on r: UnsafeMutablePointer<ldns_resolver>, transport: String,
                       asked: String) throws(UpstreamError) -> LDNSPacket {
         var answerPointer: UnsafeMutablePointer<ldns_pkt>?
+        let started = ContinuousClock.now
         let status = ldns_resolver_send_pkt(&answerPointer, r, query.pointer)
         guard status == LDNS_STATUS_OK, let answerPointer else {
             if let answerPointer { ldns_pkt_free(answerPointer) }
+            // libldns reports "no server answered" as a general error; when the exchange took
+            // the whole timeout budget that is what happened, so say so.
+            let waited = ContinuousClock.now - started
+            if status == LDNS_STATUS_ERR || status == LDNS_STATUS_NETWORK_ERR,
+               waited >= configuration.timeout * 0.9 {
+                throw .temporary(name: asked, reason: "\(transport) query to \(address) port \(port) timed out (no answer in \(Self.tenths(waited)) s; timeout \(Self.tenths(configuration.timeout)) s × \(configuration.attempts) attempt(s))")
+            }
             throw .temporary(name: asked, reason: "\(transport) exchange with \(address) port \(port) failed: \(LDNSRead.statusText(status))")
         }
         let answer = LDNSPacket(taking: answerPointer)

@@ -14,7 +14,8 @@ struct BuildCommand: AsyncParsableCommand {
             Upstream SPF trees are read from --offline-zone (an RFC 1035 zone file, e.g. \
             Zones/esp-snapshot.zone) or from the resolver at --resolver (default: the first \
             nameserver in /etc/resolv.conf). Exit status 0 when every domain built, 2 when some \
-            failed (their last good records stay published).
+            failed or were held by the publish gate (their last good records stay published), \
+            66 when a --domain is not in the inventory.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -31,7 +32,11 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let inventory = try global.openInventory()
         let source = try Self.upstream(offlineZone: offlineZone, resolver: resolver)
-        let only = try domain.map { try InventoryName(parsing: $0, argument: "--domain").text }
+        let onlyNames = try domain.map { try InventoryName(parsing: $0, argument: "--domain") }
+        for name in onlyNames where try inventory.domain(name) == nil {
+            throw InventoryError.unknownDomain(name.text)
+        }
+        let only = onlyNames.map(\.text)
         let publisher = Publisher(inventory: inventory)
         let isTTY = isatty(STDERR_FILENO) == 1
         let outcomes = try await publisher.build(source: source, only: only, now: global.now) { done, total in
@@ -60,7 +65,7 @@ struct BuildCommand: AsyncParsableCommand {
             lines.append("\(reports.count) domain(s): \(reports.count - failed - held) built, \(held) held, \(failed) failed")
             return lines.joined(separator: "\n")
         }
-        if reports.contains(where: { $0.status == "failed" || $0.status == "temporary-failure" }) {
+        if reports.contains(where: { $0.status == "failed" || $0.status == "temporary-failure" || $0.status == "held" }) {
             throw ExitCode(2)
         }
     }

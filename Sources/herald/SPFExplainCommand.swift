@@ -47,8 +47,9 @@ struct SPFExplainCommand: ParsableCommand {
         let name = try InventoryName(parsing: domain, argument: "DOMAIN")
         let entry = try inventory.entry(name)
         guard let published = entry.published, published.records != nil else {
-            throw InventoryError.invalidValue(argument: "DOMAIN", value: name.text,
-                                              reason: "no SPF build has been published yet; run 'herald build'")
+            // Not bad input: the domain exists but has nothing built to explain yet.
+            throw InventoryError.conflict(subject: name.text,
+                                          reason: "no SPF build has been published yet; run 'herald build' first")
         }
         var provenance = SPFProvenance.empty
         if let text = published.provenance {

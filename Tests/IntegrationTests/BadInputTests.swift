@@ -39,6 +39,11 @@ import Testing
                 (["domain", "add", "example.com"], 69, ["example.com"]),
                 (["range", "add", "example.com", "192.0.2.0/33"], 65, ["192.0.2.0/33"]),
                 (["domain", "add", longDomain], 65, [longDomain, "._report._dmarc.reports.example.net", "13 more"]),
+                // A /0 authorises every address, like +all.
+                (["range", "add", "example.com", "0.0.0.0/0"], 65, ["0.0.0.0/0"]),
+                (["range", "add", "example.com", "::/0"], 65, ["::/0"]),
+                // Building a domain that is not in the inventory is an error, not a silent no-op.
+                (["build", "--offline-zone", "Zones/esp-snapshot.zone", "--domain", "nosuch.example"], 66, ["nosuch.example"]),
             ]
             for c in cases {
                 let result = try await herald.run(c.arguments)
