@@ -15,8 +15,8 @@ public struct DomainChanges: Sendable {
     public var extraRUA: FieldChange<ReportURI> = .unchanged
     /// DMARC `ruf` (`mailto:` only).
     public var ruf: FieldChange<ReportURI> = .unchanged
-    /// The customer's extra TLS-RPT `rua`.
-    public var tlsrptRUA: FieldChange<ReportURI> = .unchanged
+    /// The customer's TLS-RPT `rua` URIs (replaces the whole list; `.cleared` empties it).
+    public var tlsrptRUAs: FieldChange<[ReportURI]> = .unchanged
     /// The SPF `all` qualifier (`-`, `~`, `?`; `+` is refused). `.cleared` restores `~`.
     public var spfAll: FieldChange<SPFQualifier> = .unchanged
     /// The hosted SPF mode (`flatten` or `macro`). `.cleared` restores `flatten`.
@@ -30,7 +30,7 @@ public struct DomainChanges: Sendable {
     /// `true` when no field changes.
     public var isEmpty: Bool {
         if case .unchanged = subdomainPolicy, case .unchanged = nonexistentPolicy, case .unchanged = adkim,
-           case .unchanged = aspf, case .unchanged = extraRUA, case .unchanged = ruf, case .unchanged = tlsrptRUA,
+           case .unchanged = aspf, case .unchanged = extraRUA, case .unchanged = ruf, case .unchanged = tlsrptRUAs,
            case .unchanged = spfAll, case .unchanged = spfMode, case .unchanged = mxPatterns {
             return true
         }
@@ -49,7 +49,7 @@ public struct DomainChanges: Sendable {
         domain.aspf = aspf.applied(to: domain.aspf)
         domain.extraRUA = extraRUA.applied(to: domain.extraRUA)
         domain.ruf = ruf.applied(to: domain.ruf)
-        domain.tlsrptRUA = tlsrptRUA.applied(to: domain.tlsrptRUA)
+        domain.tlsrptRUAs = tlsrptRUAs.applied(to: domain.tlsrptRUAs) ?? []
         domain.spfAll = spfAll.applied(to: domain.spfAll) ?? .softfail
         domain.spfMode = spfMode.applied(to: domain.spfMode) ?? .flatten
         domain.mxPatterns = mxPatterns.applied(to: domain.mxPatterns) ?? []
@@ -67,6 +67,10 @@ public struct DomainChanges: Sendable {
                 throw InventoryError.invalidValue(argument: argument, value: uri.description,
                                                   reason: "DMARC report URIs must be 'mailto:' (RECORDS.md, RFC 7489 §6.2)")
             }
+        }
+        var seenURIs = Set<ReportURI>()
+        for uri in domain.tlsrptRUAs where !seenURIs.insert(uri).inserted {
+            throw InventoryError.invalidValue(argument: "--tlsrpt-rua", value: uri.description, reason: "the URI is listed twice")
         }
         var seen = Set<MXPattern>()
         for pattern in domain.mxPatterns where !seen.insert(pattern).inserted {

@@ -28,8 +28,9 @@ public struct HostedDomain: Sendable, Equatable, Codable {
     public var mxPatterns: [MXPattern]
     /// MTA-STS `max_age` in seconds (0…31557600), or `nil` for the mode's default.
     public var maxAge: Int?
-    /// The customer's own TLS-RPT `rua`, after the operator's, or `nil`.
-    public var tlsrptRUA: ReportURI?
+    /// The customer's own TLS-RPT `rua` URIs (`mailto:` or `https:`), in order, listed after the
+    /// operator's (RFC 8460 §3: one record, URIs comma-separated); empty when none.
+    public var tlsrptRUAs: [ReportURI]
     /// The qualifier of the hosted SPF record's `all` term (`~` by default; never `+`).
     public var spfAll: SPFQualifier
     /// How the hosted SPF record authorises senders: `flatten` (`ip4:`/`ip6:` terms, the
@@ -43,7 +44,7 @@ public struct HostedDomain: Sendable, Equatable, Codable {
     public init(name: InventoryName, stage: DMARCStage = .monitor, stageSince: Int64, subdomainPolicy: DMARCPolicy? = nil,
                 nonexistentPolicy: DMARCPolicy? = nil, adkim: DMARCAlignment? = nil, aspf: DMARCAlignment? = nil,
                 extraRUA: ReportURI? = nil, ruf: ReportURI? = nil, mtaSTSMode: MTASTSMode? = nil,
-                mxPatterns: [MXPattern] = [], maxAge: Int? = nil, tlsrptRUA: ReportURI? = nil,
+                mxPatterns: [MXPattern] = [], maxAge: Int? = nil, tlsrptRUAs: [ReportURI] = [],
                 spfAll: SPFQualifier = .softfail, spfMode: SPFMode = .flatten, createdAt: Int64) {
         self.name = name
         self.stage = stage
@@ -57,7 +58,7 @@ public struct HostedDomain: Sendable, Equatable, Codable {
         self.mtaSTSMode = mtaSTSMode
         self.mxPatterns = mxPatterns
         self.maxAge = maxAge
-        self.tlsrptRUA = tlsrptRUA
+        self.tlsrptRUAs = tlsrptRUAs
         self.spfAll = spfAll
         self.spfMode = spfMode
         self.createdAt = createdAt
@@ -72,7 +73,7 @@ public struct HostedDomain: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, stage, stageSince = "stage_since", subdomainPolicy = "sp", nonexistentPolicy = "np"
         case adkim, aspf, extraRUA = "rua", ruf, mtaSTSMode = "mta_sts_mode", mxPatterns = "mx"
-        case maxAge = "max_age", tlsrptRUA = "tlsrpt_rua", spfAll = "spf_all", spfMode = "spf_mode"
+        case maxAge = "max_age", tlsrptRUAs = "tlsrpt_rua", spfAll = "spf_all", spfMode = "spf_mode"
         case createdAt = "created_at"
     }
 }

@@ -29,7 +29,7 @@ extension Inventory {
                 sql: "INSERT INTO domains (name, dmarc_stage, stage_since, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [name.text, domain.stage.rawValue, now, now])
             let id = db.lastInsertedRowID
-            try Self.storePolicy(db, id: id, domain: domain)
+            try Self.storePolicy(db, id: id, domain: domain, now: now)
             var approved: [SenderSlug] = []
             for slug in senders where !approved.contains(slug) {
                 let senderID = try Self.requireSenderID(db, slug)
@@ -61,28 +61,43 @@ extension Inventory {
             let (id, before) = try Self.requireDomain(db, name)
             var after = before
             try changes.apply(to: &after)
-            try Self.storePolicy(db, id: id, domain: after)
+            if after.mxPatterns != before.mxPatterns { try Self.refuseWhileMXPlanPending(db, id: id, name: name) }
+            try Self.storePolicy(db, id: id, domain: after, now: now)
             try audit(db, time: now, actor: actor, action: .domainUpdate, subject: name.text,
                       before: Self.json(before), after: Self.json(after), reason: reason)
             return after
         }
     }
 
-    /// Removes `name` with its approvals, ranges, patterns and published state.
+    /// Removes `name` at once with its approvals, ranges, patterns, published state, MTA-STS
+    /// ledger, plan and wind-down (`herald domain remove --now`, for mistakes; the normal way
+    /// out is ``startWindDown(_:graceDays:actor:now:reason:)``).
     ///
-    /// While MTA-STS is `testing` or `enforce`, removal is refused unless `force`: set the mode
-    /// to `none` and wait `max_age` first, so senders' cached policies expire (RFC 8461 §8.3).
+    /// Refused unless `force` while a sender may still cache an MTA-STS policy of the domain
+    /// (a policy served until `t` with `max_age` `m` may be cached until `t + m`, RFC 8461 §8.3),
+    /// or while MTA-STS is in `testing` or `enforce` mode.
     ///
-    /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/conflict(subject:reason:)``.
+    /// - Throws: ``InventoryError/unknownDomain(_:)``; ``InventoryError/conflict(subject:reason:)``
+    ///   naming the time until which a policy may be cached.
     public func removeDomain(_ name: InventoryName, force: Bool = false, actor: String, now: Int64,
                              reason: String? = nil) throws {
         try write { db in
             let (id, before) = try Self.requireDomain(db, name)
-            if !force, let mode = before.mtaSTSMode, mode != .none {
-                throw InventoryError.conflict(
-                    subject: name.text,
-                    reason: "MTA-STS is in '\(mode.rawValue)' mode; run 'herald mta-sts set \(name.text) --mode none' "
-                        + "and wait max_age (\(before.effectiveMaxAge ?? 0) s) before removing, or use --force (RFC 8461 §8.3)")
+            if !force {
+                let cachedUntil = try Self.policyCacheExpiry(db, domainID: id, now: now, domain: before)
+                if let mode = before.mtaSTSMode, mode != .none {
+                    throw InventoryError.conflict(
+                        subject: name.text,
+                        reason: "MTA-STS is in '\(mode.rawValue)' mode and senders may cache the policy until "
+                            + "\(Self.isoTime(cachedUntil ?? now)); run 'herald domain remove \(name.text)' to wind it down "
+                            + "(mode none, then removal after max_age), or use --now --force (RFC 8461 §8.3)")
+                }
+                if let cachedUntil, cachedUntil > now {
+                    throw InventoryError.conflict(
+                        subject: name.text,
+                        reason: "senders may cache an MTA-STS policy of this domain until \(Self.isoTime(cachedUntil)); "
+                            + "run 'herald domain remove \(name.text)' to wind it down, or use --now --force (RFC 8461 §8.3)")
+                }
             }
             try db.execute(sql: "DELETE FROM domains WHERE id = ?", arguments: [id])
             try audit(db, time: now, actor: actor, action: .domainRemove, subject: name.text,
@@ -120,7 +135,14 @@ extension Inventory {
             after.maxAge = maxAge.applied(to: before.maxAge)
             if let mxPatterns { after.mxPatterns = mxPatterns }
             try DomainChanges.validate(after)
-            try Self.storePolicy(db, id: id, domain: after)
+            if after.mxPatterns != before.mxPatterns { try Self.refuseWhileMXPlanPending(db, id: id, name: name) }
+            if let windDown = try Self.fetchWindDown(db, domainID: id) {
+                throw InventoryError.conflict(
+                    subject: name.text,
+                    reason: "the domain is winding down since \(Self.isoTime(windDown.startedAt)) and serves MTA-STS mode none; "
+                        + "'herald domain restore \(name.text)' first")
+            }
+            try Self.storePolicy(db, id: id, domain: after, now: now)
             try audit(db, time: now, actor: actor, action: .mtaSTSSet, subject: name.text,
                       before: Self.json(before), after: Self.json(after), reason: reason)
             return after
@@ -129,8 +151,10 @@ extension Inventory {
 
     // MARK: - Rows
 
-    /// Writes every policy column and the pattern list of domain `id`.
-    static func storePolicy(_ db: Database, id: Int64, domain: HostedDomain) throws {
+    /// Writes every policy column, the pattern list and the TLS-RPT URIs of domain `id`, and
+    /// records the MTA-STS policy now served in the ledger (a new row when its id changed).
+    static func storePolicy(_ db: Database, id: Int64, domain: HostedDomain, now: Int64) throws {
+        try seedPolicyLedger(db, domainID: id, now: now)
         try db.execute(
             sql: """
                 UPDATE domains SET sp = ?, np = ?, adkim = ?, aspf = ?, rua = ?, ruf = ?, mta_sts_mode = ?,
@@ -140,7 +164,7 @@ extension Inventory {
             arguments: [
                 domain.subdomainPolicy?.rawValue, domain.nonexistentPolicy?.rawValue, domain.adkim?.rawValue,
                 domain.aspf?.rawValue, domain.extraRUA?.description, domain.ruf?.description,
-                domain.mtaSTSMode?.rawValue, domain.maxAge, domain.tlsrptRUA?.description, domain.spfAll.rawValue,
+                domain.mtaSTSMode?.rawValue, domain.maxAge, nil, domain.spfAll.rawValue,
                 domain.spfMode.rawValue, id,
             ])
         let stored = try String.fetchAll(
@@ -152,6 +176,16 @@ extension Inventory {
                                arguments: [id, position, pattern.text])
             }
         }
+        let storedURIs = try String.fetchAll(
+            db, sql: "SELECT uri FROM domain_tlsrpt_uris WHERE domain_id = ? ORDER BY position", arguments: [id])
+        if storedURIs != domain.tlsrptRUAs.map(\.description) {
+            try db.execute(sql: "DELETE FROM domain_tlsrpt_uris WHERE domain_id = ?", arguments: [id])
+            for (position, uri) in domain.tlsrptRUAs.enumerated() {
+                try db.execute(sql: "INSERT INTO domain_tlsrpt_uris (domain_id, position, uri) VALUES (?, ?, ?)",
+                               arguments: [id, position, uri.description])
+            }
+        }
+        try syncPolicyLedger(db, domainID: id, now: now)
     }
 
     /// The row id of domain `name`, or `nil`.
@@ -178,15 +212,20 @@ extension Inventory {
         for row in try Row.fetchAll(db, sql: "SELECT domain_id, pattern FROM domain_mx_patterns ORDER BY domain_id, position") {
             patterns[row["domain_id"], default: []].append(row["pattern"])
         }
+        var uris: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT domain_id, uri FROM domain_tlsrpt_uris ORDER BY domain_id, position") {
+            uris[row["domain_id"], default: []].append(row["uri"])
+        }
         return try Row.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name").map { row in
-            try decodeDomain(db, row, patterns: patterns[row["id"]] ?? [])
+            try decodeDomain(db, row, patterns: patterns[row["id"]] ?? [], tlsrptURIs: uris[row["id"]] ?? [])
         }
     }
 
-    /// Decodes a `domains` row and its patterns (`patterns`, or read from the database when
-    /// `nil`); a value the schema should have refused throws
+    /// Decodes a `domains` row, its patterns and TLS-RPT URIs (given, or read from the database
+    /// when `nil`); a value the schema should have refused throws
     /// ``InventoryError/corruptRow(table:column:value:)``.
-    static func decodeDomain(_ db: Database, _ row: Row, patterns: [String]? = nil) throws -> (Int64, HostedDomain) {
+    static func decodeDomain(_ db: Database, _ row: Row, patterns: [String]? = nil,
+                             tlsrptURIs: [String]? = nil) throws -> (Int64, HostedDomain) {
         func value<T: RawRepresentable>(_ column: String, _ type: T.Type) throws -> T? where T.RawValue == String {
             guard let text: String = row[column] else { return nil }
             guard let value = T(rawValue: text) else {
@@ -207,6 +246,14 @@ extension Inventory {
         }
         let patterns = try patterns ?? String.fetchAll(
             db, sql: "SELECT pattern FROM domain_mx_patterns WHERE domain_id = ? ORDER BY position", arguments: [id])
+        let uriTexts = try tlsrptURIs ?? String.fetchAll(
+            db, sql: "SELECT uri FROM domain_tlsrpt_uris WHERE domain_id = ? ORDER BY position", arguments: [id])
+        let tlsrpt = try uriTexts.map { text -> ReportURI in
+            guard let uri = ReportURI(stored: text) else {
+                throw InventoryError.corruptRow(table: "domain_tlsrpt_uris", column: "uri", value: text)
+            }
+            return uri
+        }
         let domain = HostedDomain(
             name: InventoryName(trusted: row["name"]),
             stage: stage,
@@ -220,7 +267,7 @@ extension Inventory {
             mtaSTSMode: try value("mta_sts_mode", MTASTSMode.self),
             mxPatterns: patterns.map(MXPattern.init(trusted:)),
             maxAge: row["mta_sts_max_age"],
-            tlsrptRUA: try uri("tlsrpt_rua"),
+            tlsrptRUAs: tlsrpt,
             spfAll: try value("spf_all", SPFQualifier.self) ?? .softfail,
             spfMode: try value("spf_mode", SPFMode.self) ?? .flatten,
             createdAt: row["created_at"])

@@ -23,6 +23,10 @@ extension Inventory {
             throw InventoryError.invalidValue(argument: "--spf-shrink-threshold", value: "\(settings.spfShrinkThreshold)",
                                               reason: "expected a share above 0 and at most 1 (0.10 = hold a build that loses over 10 %)")
         }
+        if !Self.windDownGraceRange.contains(settings.windDownGraceDays) {
+            throw InventoryError.invalidValue(argument: "--wind-down-grace", value: String(settings.windDownGraceDays),
+                                              reason: "expected whole days from 0 to 3650")
+        }
         if !InventorySettings.refreshIntervalRange.contains(settings.refreshInterval) {
             throw InventoryError.invalidValue(argument: "--refresh-interval", value: String(settings.refreshInterval),
                                               reason: "expected whole seconds from 60 to 86400")
@@ -33,15 +37,15 @@ extension Inventory {
                 sql: """
                     INSERT INTO settings (id, hosted_zone, report_zone, name_servers, soa_refresh, soa_retry,
                         soa_expire, soa_minimum, soa_ttl, policy_addresses, dmarc_mailbox, tlsrpt_mailbox,
-                        pct_shim, published_serial, spf_shrink_threshold, refresh_interval, created_at)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        pct_shim, published_serial, spf_shrink_threshold, refresh_interval, wind_down_grace_days, created_at)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     settings.hostedZone.text, settings.reportZone.text, Self.json(settings.nameServers),
                     settings.soa.refresh, settings.soa.retry, settings.soa.expire, settings.soa.minimum,
                     settings.soa.ttl, Self.json(settings.policyAddresses), settings.dmarcMailbox,
                     settings.tlsrptMailbox, settings.pctShim, Int64(settings.publishedSerial),
-                    settings.spfShrinkThreshold, settings.refreshInterval, now,
+                    settings.spfShrinkThreshold, settings.refreshInterval, settings.windDownGraceDays, now,
                 ])
             try audit(db, time: now, actor: actor, action: .initialize, subject: "settings",
                       before: nil, after: Self.json(settings), reason: nil)
@@ -89,7 +93,8 @@ extension Inventory {
             pctShim: row["pct_shim"],
             publishedSerial: UInt32(clamping: serial),
             spfShrinkThreshold: row["spf_shrink_threshold"],
-            refreshInterval: row["refresh_interval"])
+            refreshInterval: row["refresh_interval"],
+            windDownGraceDays: row["wind_down_grace_days"])
     }
 
     /// Reads the settings row or throws ``InventoryError/notInitialized``.

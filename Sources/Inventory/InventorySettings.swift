@@ -52,6 +52,9 @@ public struct InventorySettings: Sendable, Equatable, Codable {
     /// Seconds between scheduled re-resolutions of senders' SPF trees in `herald serve`
     /// (60…86400; default 3600).
     public var refreshInterval: Int
+    /// Days DMARC, SPF and TLS-RPT stay served after `herald domain remove` starts a wind-down
+    /// (0…3650; default 30).
+    public var windDownGraceDays: Int
 
     /// The allowed ``spfShrinkThreshold`` values: above 0, at most 1.
     public static func isValidShrinkThreshold(_ share: Double) -> Bool { share > 0 && share <= 1 }
@@ -62,7 +65,8 @@ public struct InventorySettings: Sendable, Equatable, Codable {
     public init(hostedZone: InventoryName, reportZone: InventoryName, nameServers: [InventoryName],
                 soa: SOATimers = SOATimers(), policyAddresses: [InventoryAddress],
                 dmarcMailbox: String? = nil, tlsrptMailbox: String? = nil, pctShim: Bool = true,
-                publishedSerial: UInt32 = 0, spfShrinkThreshold: Double = 0.10, refreshInterval: Int = 3600) {
+                publishedSerial: UInt32 = 0, spfShrinkThreshold: Double = 0.10, refreshInterval: Int = 3600,
+                windDownGraceDays: Int = 30) {
         self.hostedZone = hostedZone
         self.reportZone = reportZone
         self.nameServers = nameServers
@@ -74,6 +78,7 @@ public struct InventorySettings: Sendable, Equatable, Codable {
         self.publishedSerial = publishedSerial
         self.spfShrinkThreshold = spfShrinkThreshold
         self.refreshInterval = refreshInterval
+        self.windDownGraceDays = windDownGraceDays
     }
 
     enum CodingKeys: String, CodingKey {
@@ -81,5 +86,6 @@ public struct InventorySettings: Sendable, Equatable, Codable {
         case policyAddresses = "policy_addresses", dmarcMailbox = "dmarc_mailbox"
         case tlsrptMailbox = "tlsrpt_mailbox", pctShim = "pct_shim", publishedSerial = "published_serial"
         case spfShrinkThreshold = "spf_shrink_threshold", refreshInterval = "refresh_interval"
+        case windDownGraceDays = "wind_down_grace_days"
     }
 }

@@ -14,6 +14,10 @@ public struct InventorySnapshot: Sendable, Equatable {
         public var published: PublishedState?
         /// The names served for the domain.
         public var hostedNames: HostedNames
+        /// The wind-down in progress, or `nil` (migration `0005`).
+        public var windDown: WindDown? = nil
+        /// The pending mx change, or `nil`.
+        public var mxPlan: MXChangePlan? = nil
     }
 
     /// The operator's settings.
@@ -35,7 +39,7 @@ extension Inventory {
     /// Reads settings, every domain with its senders, ranges and published state, and the
     /// generation, in one read transaction.
     ///
-    /// Seven queries whatever the number of domains (each table read once and grouped by
+    /// Ten queries whatever the number of domains (each table read once and grouped by
     /// domain), so `herald serve` can re-read an inventory of 10,000 domains quickly.
     ///
     /// - Throws: ``InventoryError/notInitialized``.
@@ -58,6 +62,14 @@ extension Inventory {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM published_state") {
                 published[row["domain_id"]] = try Self.decodePublished(row)
             }
+            var windDowns: [Int64: WindDown] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM domain_wind_downs") {
+                windDowns[row["domain_id"]] = Self.decodeWindDown(row)
+            }
+            var plans: [Int64: MXChangePlan] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM mta_sts_mx_plans") {
+                plans[row["domain_id"]] = try Self.decodeMXPlan(row)
+            }
             let entries = try Self.fetchAllDomains(db).map { id, domain in
                 InventorySnapshot.Entry(
                     domain: domain,
@@ -65,7 +77,8 @@ extension Inventory {
                     ranges: (ranges[id] ?? []).sorted { $0.cidr < $1.cidr },
                     published: published[id],
                     hostedNames: HostedNames(domain: domain.name, hostedZone: settings.hostedZone,
-                                             reportZone: settings.reportZone))
+                                             reportZone: settings.reportZone),
+                    windDown: windDowns[id], mxPlan: plans[id])
             }
             return InventorySnapshot(settings: settings, generation: generation, entries: entries)
         }
@@ -83,7 +96,8 @@ extension Inventory {
                 senders: try Self.fetchApprovedSenders(db, domainID: id),
                 ranges: try Self.fetchRanges(db, domainID: id),
                 published: try Self.fetchPublished(db, domainID: id),
-                hostedNames: HostedNames(domain: domain.name, hostedZone: settings.hostedZone, reportZone: settings.reportZone))
+                hostedNames: HostedNames(domain: domain.name, hostedZone: settings.hostedZone, reportZone: settings.reportZone),
+                windDown: try Self.fetchWindDown(db, domainID: id), mxPlan: try Self.fetchMXPlan(db, domainID: id))
         }
     }
 }

@@ -45,9 +45,11 @@ public enum ReportURI: Hashable, Sendable, CustomStringConvertible, Codable {
             }
             self = .https(url: "https://" + hostOnly.lowercased() + rest.dropFirst(hostOnly.count))
         } else {
-            throw fail(schemes == .mailtoOnly
+            // A bare address is refused, not guessed at, but the fix is named (field case C26).
+            let hint = input.contains("@") && !input.contains(":") ? "; did you mean 'mailto:\(input)'?" : ""
+            throw fail((schemes == .mailtoOnly
                 ? "must start with 'mailto:' (RFC 7489 §6.2)"
-                : "must start with 'mailto:' or 'https://' (RFC 8460 §3)")
+                : "must start with 'mailto:' or 'https://' (RFC 8460 §3)") + hint)
         }
     }
 

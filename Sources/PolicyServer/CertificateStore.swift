@@ -29,7 +29,13 @@ public final class CertificateStore: Sendable {
     private struct Entry: Sendable {
         var certificateStamp: FileStamp
         var keyStamp: FileStamp
-        var loaded: Result<NIOSSLContextConfigurationOverride, PolicyServerError>
+        var loaded: Result<LoadedPair, PolicyServerError>
+    }
+
+    /// A pair that passed every check: what TLS presents, and what the leaf says.
+    struct LoadedPair: Sendable {
+        var override: NIOSSLContextConfigurationOverride
+        var summary: CertificateSummary
     }
 
     /// Creates a store over `directory`; nothing is read until the first lookup or ``reload()``.
@@ -47,7 +53,7 @@ public final class CertificateStore: Sendable {
             throw .noCertificate(host: serverName)
         }
         switch entry(for: host) {
-        case .success(let override): return override
+        case .success(let pair): return pair.override
         case .failure, nil: throw .noCertificate(host: host)
         }
     }
@@ -58,6 +64,19 @@ public final class CertificateStore: Sendable {
             if case .success = entry(for: $0) { return true }
             return false
         }
+    }
+
+    /// The leaf summary of `host`'s usable pair (after checking its files), or `nil` when the
+    /// host has no pair or its pair failed to load.
+    public func summary(forHost host: String) -> CertificateSummary? {
+        guard let host = try? PolicyHost.normalize(host), case .success(let pair) = entry(for: host) else { return nil }
+        return pair.summary
+    }
+
+    /// Why `host`'s pair is not usable: `nil` when it is usable or absent.
+    public func loadError(forHost host: String) -> PolicyServerError? {
+        guard let host = try? PolicyHost.normalize(host), case .failure(let error) = entry(for: host) else { return nil }
+        return error
     }
 
     /// Forgets everything read so far and reads every pair in the directory again.
@@ -88,7 +107,7 @@ public final class CertificateStore: Sendable {
     }
 
     /// The cached entry for `host`, re-read when its files changed; `nil` when they are absent.
-    private func entry(for host: String) -> Result<NIOSSLContextConfigurationOverride, PolicyServerError>? {
+    private func entry(for host: String) -> Result<LoadedPair, PolicyServerError>? {
         let (certificatePath, keyPath) = paths(forHost: host)
         guard let certificateStamp = FileStamp(path: certificatePath),
               let keyStamp = FileStamp(path: keyPath) else {
@@ -100,7 +119,7 @@ public final class CertificateStore: Sendable {
             return cached.loaded
         }
         let loaded = Result { () throws(PolicyServerError) in
-            try Self.load(host: host, certificatePath: certificatePath, keyPath: keyPath)
+            try Self.loadPair(host: host, certificatePath: certificatePath, keyPath: keyPath)
         }
         switch loaded {
         case .success:
@@ -114,9 +133,15 @@ public final class CertificateStore: Sendable {
         return loaded
     }
 
-    /// Reads and checks one pair.
+    /// Reads and checks one pair; the TLS configuration override to present.
     static func load(host: String, certificatePath: String,
                      keyPath: String) throws(PolicyServerError) -> NIOSSLContextConfigurationOverride {
+        try loadPair(host: host, certificatePath: certificatePath, keyPath: keyPath).override
+    }
+
+    /// Reads and checks one pair (chain parses, key matches the leaf, SAN covers `host`).
+    static func loadPair(host: String, certificatePath: String,
+                         keyPath: String) throws(PolicyServerError) -> LoadedPair {
         let certificatePEM = try readText(certificatePath)
         let keyPEM = try readText(keyPath)
         let chain: [NIOSSLCertificate]
@@ -145,7 +170,7 @@ public final class CertificateStore: Sendable {
         var override = NIOSSLContextConfigurationOverride()
         override.certificateChain = chain.map { .certificate($0) }
         override.privateKey = .privateKey(key)
-        return override
+        return LoadedPair(override: override, summary: CertificateSummary(leaf))
     }
 
     /// Whether a SAN `dNSName` of `certificate` matches `host` (RFC 6125 §6.4.3: exact, or `*`

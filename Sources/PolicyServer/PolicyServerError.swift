@@ -22,6 +22,17 @@ public enum PolicyServerError: Error, Sendable, Equatable, CustomStringConvertib
     case writeFailed(path: String, reason: String)
     /// Building or signing a certificate for `host` failed.
     case issueFailed(host: String, reason: String)
+    /// Obtaining a certificate for `host` from the ACME CA failed (RFC 8555); `reason` is the
+    /// end of lego's output or why it could not run.
+    case acmeFailed(host: String, reason: String)
+    /// `host` does not resolve to any policy-server address, so no certificate is requested
+    /// (an HTTP-01 validation would fail there). `found`: its addresses (empty when it does not
+    /// resolve; `reason` then says why); `expected`: the policy servers' addresses.
+    case notPointingAtPolicyServer(host: String, found: [String], expected: [String], reason: String?)
+    /// The ACME renewal state file at `path` could not be read or written.
+    case stateFile(path: String, reason: String)
+    /// Another Herald process holds the renewal lock at `path`.
+    case renewalInProgress(path: String)
 
     public var description: String {
         switch self {
@@ -41,6 +52,15 @@ public enum PolicyServerError: Error, Sendable, Equatable, CustomStringConvertib
             return "cannot write \(path): \(reason)"
         case .issueFailed(let host, let reason):
             return "cannot issue a certificate for \(host): \(reason)"
+        case .acmeFailed(let host, let reason):
+            return "ACME certificate for \(host) not obtained: \(reason)"
+        case .notPointingAtPolicyServer(let host, let found, let expected, let reason):
+            let got = reason ?? (found.isEmpty ? "no A/AAAA records" : found.joined(separator: " "))
+            return "not pointing at us: \(host) resolves to \(got), expected one of \(expected.joined(separator: " ")) (publish mta-sts.D CNAME to the hosted mta-sts name)"
+        case .stateFile(let path, let reason):
+            return "ACME state file \(path): \(reason)"
+        case .renewalInProgress(let path):
+            return "another herald process is renewing certificates (lock \(path) held)"
         }
     }
 }

@@ -103,7 +103,7 @@ public struct SelfSignedIssuer: Sendable {
 
     /// Writes `text` to a temporary file created with `mode` (never wider, whatever the umask
     /// allows), then renames it to `path`.
-    private static func writeAtomically(_ text: String, to path: String, mode: mode_t) throws(PolicyServerError) {
+    static func writeAtomically(_ text: String, to path: String, mode: mode_t) throws(PolicyServerError) {
         let temporary = "\(path).tmp-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .writeFailed(path: temporary, reason: String(cString: strerror(errno))) }

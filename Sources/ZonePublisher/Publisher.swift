@@ -64,13 +64,20 @@ public struct Publisher: Sendable {
     ///   - only: domain names to build, or empty for all.
     ///   - now: Unix seconds, stored as the build time.
     ///   - progress: called after each domain with (done, total).
+    ///   - onLifecycleSteps: called with the due lifecycle steps run before the build
+    ///     (``Inventory/runDueLifecycleSteps(now:actor:)``), possibly none.
     /// - Returns: one outcome per domain, in name order.
     /// - Throws: ``PublisherError/notInitialised`` or an inventory error; per-domain failures are
     ///   outcomes, not errors.
     public func build(
         source: any UpstreamSource, only: [String] = [], now: Int64, actor: String = "herald build",
-        concurrency: Int = 8, progress: (@Sendable (Int, Int) -> Void)? = nil
+        concurrency: Int = 8, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        onLifecycleSteps: (@Sendable ([LifecycleStep]) -> Void)? = nil
     ) async throws -> [DomainBuildOutcome] {
+        // Due MTA-STS lifecycle steps first, so the build sees their outcome (RFC 8461 §8.3):
+        // every `herald build` and scheduled refresh runs them, each with its audit row.
+        let steps = try inventory.runDueLifecycleSteps(now: now, actor: actor)
+        onLifecycleSteps?(steps)
         let snapshot = try inventory.snapshot()
         let settings = Self.operatorSettings(snapshot.settings)
         let builder = DomainRecordBuilder(settings: settings, source: source)
@@ -180,6 +187,10 @@ public struct Publisher: Sendable {
     /// macro mode, the pass set behind `_ip.D._spf.H`) from the inventory, and freshly generated
     /// DMARC, report-authorization, MTA-STS and TLS-RPT records.
     ///
+    /// A winding-down domain serves `mode: none` with a new id until its MTA-STS wait is over,
+    /// then no MTA-STS record or policy, and every other record until the wind-down removes it
+    /// (``Inventory/runDueLifecycleSteps(now:actor:)``; RFC 8461 §8.3).
+    ///
     /// A domain that was never built successfully serves no SPF record yet; a domain whose policy
     /// records cannot be generated serves its last good set and is listed in the warnings.
     public static func currentRecords(_ snapshot: InventorySnapshot) async -> CurrentRecords {
@@ -214,6 +225,16 @@ public struct Publisher: Sendable {
                 }
             } catch {
                 current.warnings.append("\(name): serving last good records: \(error)")
+                // A winding-down domain never falls back to its own policy: `mode: none` until
+                // withdrawn, then nothing (RFC 8461 §8.3).
+                if let windDown = entry.windDown {
+                    current.records += lastGood.filter { $0.owner != entry.hostedNames.mtaSTS }
+                    if windDown.servesMTASTS, let none = try? MTASTSPolicy(mode: .none, mx: []) {
+                        current.records.append(none.announcement(domain: name, hostedZone: snapshot.settings.hostedZone.text))
+                        current.policies["mta-sts.\(name)"] = none.body
+                    }
+                    continue
+                }
                 current.records += lastGood
                 if let policy = entry.published?.policy {
                     current.policies["mta-sts.\(name)"] = policy.body
@@ -262,8 +283,12 @@ public struct Publisher: Sendable {
             policyAddresses: s.policyAddresses.map(\.description))
     }
 
-    /// The builder's input for one inventory entry.
-    /// - Throws: ``PublisherError/invalid(field:value:reason:)`` for a stored range that does not parse.
+    /// The builder's input for one inventory entry. A winding-down domain gets its wind-down
+    /// policy (`mode: none` with no `mx` lines, then none at all; RFC 8461 §8.3) instead of its
+    /// own choices (``HostedDomain/servedMTASTSPolicy(windDown:)``).
+    /// - Throws: ``PublisherError/invalid(field:value:reason:)`` for a stored range that does not
+    ///   parse; ``InventoryError/invalidValue(argument:value:reason:)`` for stored MTA-STS choices
+    ///   that make no valid policy.
     public static func spec(_ entry: InventorySnapshot.Entry) throws -> DomainSpec {
         let d = entry.domain
         let ranges = try entry.ranges.map { r -> IPNetwork in
@@ -276,8 +301,10 @@ public struct Publisher: Sendable {
             adkim: d.adkim, aspf: d.aspf,
             extraRUA: d.extraRUA.map { [$0.description] } ?? [],
             ruf: d.ruf.map { [$0.description] } ?? [],
-            mtaSTS: d.mtaSTSMode.map { MTASTSSettings(mode: $0, mx: d.mxPatterns.map(\.text), maxAge: d.maxAge) },
-            tlsrptRUA: d.tlsrptRUA.map { [$0.description] } ?? [],
+            mtaSTS: try d.servedMTASTSPolicy(windDown: entry.windDown).map {
+                MTASTSSettings(mode: $0.mode, mx: $0.mx, maxAge: $0.maxAge)
+            },
+            tlsrptRUA: d.tlsrptRUAs.map(\.description),
             spfAll: d.spfAll,
             senders: entry.senders.map { SenderSpec(slug: $0.slug.description, name: $0.displayName, spfEntryPoint: $0.spfEntryPoint?.text) },
             ownRanges: ranges, spfMode: d.spfMode)

@@ -17,6 +17,8 @@ public final class ReloadService: Service, Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     let publish: @Sendable (PublishedSnapshot) -> Void
+    /// Static zones and the certificate gate (`herald serve`); `nil` for neither.
+    let additions: SnapshotAdditions?
     /// The state after ``initialSnapshot()``, picked up by ``run()``.
     private let seeded = Mutex<State?>(nil)
 
@@ -24,11 +26,14 @@ public final class ReloadService: Service, Sendable {
     ///   - inventory: the inventory another process (the CLI) writes.
     ///   - interval: how often to look for changes; 200 ms keeps changes visible within 1 s.
     ///   - clock: Unix seconds, for serials.
+    ///   - additions: static zones and the MTA-STS certificate gate, polled with the inventory.
     ///   - publish: receives each new snapshot (swap it into the DNS and HTTPS servers).
     public init(
         inventory: Inventory, interval: Duration = .milliseconds(200), logger: Logger,
-        clock: @escaping @Sendable () -> Int64, publish: @escaping @Sendable (PublishedSnapshot) -> Void
+        clock: @escaping @Sendable () -> Int64, additions: SnapshotAdditions? = nil,
+        publish: @escaping @Sendable (PublishedSnapshot) -> Void
     ) {
+        self.additions = additions
         self.inventory = inventory
         self.interval = interval
         self.logger = logger
@@ -39,6 +44,7 @@ public final class ReloadService: Service, Sendable {
     /// State carried between polls.
     struct State: Sendable {
         var generation: Int64 = -1
+        var additionsGeneration: UInt64? = nil
         var records: [HostedTXT]? = nil
         var addressSets: [String: AddressSet] = [:]
         var policies: [String: String] = [:]
@@ -74,15 +80,23 @@ public final class ReloadService: Service, Sendable {
     /// One look at the inventory; publishes and returns a snapshot when something changed.
     func poll(_ state: inout State) async throws -> PublishedSnapshot? {
         let generation = try inventory.inventoryGeneration()
-        guard generation != state.generation else { return nil }
+        let additionsGeneration = additions?.generation()
+        guard generation != state.generation || additionsGeneration != state.additionsGeneration else { return nil }
         let inv = try inventory.snapshot()
-        let current = await Publisher.currentRecords(inv)
+        var current = await Publisher.currentRecords(inv)
+        if let additions {
+            let heldBack = additions.gate(&current, inventory: inv)
+            if !heldBack.isEmpty {
+                logger.info("MTA-STS not announced until a certificate is installed", metadata: ["hosts": "\(heldBack.joined(separator: " "))"])
+            }
+        }
         let (records, policies) = (current.records, current.policies)
         var serial = state.serial
         if state.records == nil || records != state.records! || policies != state.policies || current.addressSets != state.addressSets || serial == 0 {
             serial = Publisher.nextSerial(after: max(state.serial, inv.settings.publishedSerial), now: clock())
         }
-        let snapshot = try Publisher.compile(inv, current: current, serial: serial)
+        var snapshot = try Publisher.compile(inv, current: current, serial: serial)
+        if let additions { snapshot = try additions.addingStaticZones(to: snapshot) }
         if serial != state.serial {
             try inventory.setPublishedSerial(serial)
         }
@@ -92,7 +106,8 @@ public final class ReloadService: Service, Sendable {
             "serial": "\(serial)", "generation": "\(generation)", "records": "\(records.count)",
             "policies": "\(policies.count)",
         ])
-        state = State(generation: inv.generation, records: records, addressSets: current.addressSets, policies: policies, serial: serial)
+        state = State(generation: inv.generation, additionsGeneration: additionsGeneration, records: records,
+                      addressSets: current.addressSets, policies: policies, serial: serial)
         return snapshot
     }
 }

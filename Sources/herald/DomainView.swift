@@ -16,9 +16,13 @@ struct DomainView: Encodable {
     var hostedNames: HostedNames
     var customerRecords: [CustomerRecord]
     var published: PublishedState?
+    var windDown: WindDown?
+    var mxPlan: MXChangePlan?
+    var mtaSTSPolicyID: String?
 
     enum CodingKeys: String, CodingKey {
         case domain, unicode, senders, ranges, hostedNames = "hosted_names", customerRecords = "customer_records", published
+        case windDown = "wind_down", mxPlan = "mx_plan", mtaSTSPolicyID = "mta_sts_policy_id"
     }
 
     init(_ entry: InventorySnapshot.Entry) {
@@ -30,6 +34,9 @@ struct DomainView: Encodable {
         ranges = entry.ranges
         hostedNames = names
         published = entry.published
+        windDown = entry.windDown
+        mxPlan = entry.mxPlan
+        mtaSTSPolicyID = (try? entry.domain.servedMTASTSPolicy(windDown: entry.windDown))?.id
         var records = [
             CustomerRecord(owner: "_dmarc.\(d).", type: "CNAME", value: "\(names.dmarc)."),
             CustomerRecord(owner: "\(d).", type: "TXT", value: "\"v=spf1 include:\(names.spf) -all\""),
@@ -47,6 +54,33 @@ struct DomainView: Encodable {
         guard let state else { return "never built" }
         if state.stale { return "STALE (\(state.lastError ?? "error"))" }
         return state.builtAt.map { "ok \(Output.time($0))" } ?? "never built"
+    }
+
+    /// `active`, `winding down: removal …`, or `mx change: removal …` (the list's STATE column).
+    static func stateSummary(_ entry: InventorySnapshot.Entry) -> String {
+        if let w = entry.windDown {
+            return "winding down: " + (w.servesMTASTS ? "mta-sts none until \(Output.time(w.mtaSTSUntil ?? w.startedAt)), " : "")
+                + "removal \(Output.time(w.removeAt))"
+        }
+        if let p = entry.mxPlan { return "mx change: remove \(p.removed.map(\.text).joined(separator: " ")) \(Output.time(p.removeAfter))" }
+        return "active"
+    }
+
+    /// The dates of a wind-down as `key: value` pairs.
+    static func windDownFields(_ w: WindDown) -> [(String, String)] {
+        var pairs: [(String, String)] = [("started", "\(Output.time(w.startedAt)) by \(w.actor)" + (w.reason.map { " (\($0))" } ?? ""))]
+        if let until = w.mtaSTSUntil {
+            if let withdrawn = w.mtaSTSWithdrawnAt {
+                pairs.append(("mta-sts", "withdrawn \(Output.time(withdrawn))"))
+            } else {
+                pairs.append(("mta-sts", "mode none (new id) until \(Output.time(until)), when cached policies have expired (RFC 8461 §8.3)"))
+            }
+        } else {
+            pairs.append(("mta-sts", "never hosted"))
+        }
+        pairs.append(("dmarc/spf/tls-rpt", "served until \(Output.time(w.recordsUntil)) (grace \(w.graceDays) day(s))"))
+        pairs.append(("removal", Output.time(w.removeAt)))
+        return pairs
     }
 
     /// Prints domain `name` (JSON or text), with an optional heading line (`added`).
@@ -74,9 +108,18 @@ struct DomainView: Encodable {
         add("ranges", ranges.map { $0.cidr.description + ($0.note.map { " (\($0))" } ?? "") }.joined(separator: ", ").ifEmpty("-"))
         add("mta-sts", d.mtaSTSMode.map { "\($0.rawValue), max_age \(d.effectiveMaxAge ?? 0)" } ?? "not hosted")
         add("mx patterns", d.mxPatterns.map(\.text).joined(separator: " ").ifEmpty("-"))
-        add("tlsrpt rua (extra)", d.tlsrptRUA?.description)
+        add("mta-sts id", mtaSTSPolicyID.map { $0 + (windDown != nil ? " (wind-down: mode none)" : "") })
+        if let p = mxPlan {
+            add("mx change", "remove \(p.removed.map(\.text).joined(separator: " ")) at \(Output.time(p.removeAfter)) "
+                + "(planned \(Output.time(p.plannedAt)); switch MX after \(Output.time(p.switchMXAfter)))")
+        }
+        add("tlsrpt rua (extra)", d.tlsrptRUAs.isEmpty ? nil : d.tlsrptRUAs.map(\.description).joined(separator: ","))
         add("published", Self.publishedSummary(published))
         add("held build", published?.held.map { "since \(Output.time($0.heldAt)): " + $0.reasons.joined(separator: "; ") + " ('herald spf accept \(d.name.text)')" })
+        if let w = windDown {
+            pairs.append(("state", "WINDING DOWN"))
+            pairs += Self.windDownFields(w).map { ("  " + $0.0, $0.1) }
+        }
         var out = heading.map { "\($0) \(d.name.text)\n" } ?? ""
         out += Output.fields(pairs)
         out += "\n\nthe customer publishes:\n"

@@ -29,8 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory of <host>.crt/<host>.key pairs (SNI).", valueName: "DIR"))
     var certDir = "certs"
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Create a self-signed certificate for each hosted mta-sts.<domain> that has none.")
-    var selfSigned = true
+    @Flag(name: .long, inversion: .prefixedNo, help: "Create a self-signed certificate for each hosted mta-sts.<domain> that has none, and announce MTA-STS with it (demo mode; default: on without --acme, off with it).")
+    var selfSigned: Bool?
+
+    @OptionGroup var certificateOptions: ServeCertificateOptions
 
     @Option(name: .long, help: ArgumentHelp("Largest UDP answer in octets (RFC 6891 §6.2.5).", valueName: "OCTETS"))
     var maxUdpPayload = 1232
@@ -88,15 +90,16 @@ struct ServeCommand: AsyncParsableCommand {
         let policies = try PolicyStore()
         try FileManager.default.createDirectory(atPath: certDir, withIntermediateDirectories: true)
         let certificates = CertificateStore(directory: certDir, logger: logger)
-        let issuer = selfSigned ? SelfSignedIssuer(directory: certDir) : nil
         let log = logger
-        let reload = ReloadService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) }) { snapshot in
-            if let issuer {
-                do { _ = try issuer.ensureCertificates(for: snapshot.policies.keys.sorted()) } catch {
-                    log.error("self-signed certificate not issued", metadata: ["error": "\(error)"])
-                }
-                _ = certificates.reload()
-            }
+        // C22: _mta-sts is announced only once mta-sts.D has a usable certificate (self-signed
+        // ones count in demo mode only); ACME issuance, the challenge listener, static zones.
+        let certificateWiring = try ServeCertificates.make(
+            options: certificateOptions, certificates: certificates, certDir: certDir,
+            selfSigned: selfSigned ?? !certificateOptions.acme, resolver: resolver, logger: logger,
+            onHTTPBound: { port in log.debug("http bound", metadata: ["port": "\(port)"]) })
+        try certificateWiring.checkStaticZones(inventory: inventory)
+        let reload = ReloadService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) },
+                                   additions: certificateWiring.additions) { snapshot in
             // Body before id (RFC 8461 §8.1): the HTTPS store first, then the zones.
             do { try policies.replace(with: snapshot.policies) } catch {
                 log.error("policies not published", metadata: ["error": "\(error)"])
@@ -130,6 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
         let ready = ReadyFile(path: readyFile, dnsPort: boundDNS, expectHTTPS: httpsAddress != nil)
 
         var services: [any Service] = [dnsServer, reload]
+        services += certificateWiring.services
         if let metricsEndpoint { services.append(metricsEndpoint) }
         if refresh {
             let (zone, upstream) = (offlineZone, resolver)

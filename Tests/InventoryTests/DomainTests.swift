@@ -120,7 +120,7 @@ struct DomainTests {
         var update = DomainChanges()
         update.nonexistentPolicy = .cleared
         update.ruf = .set(try ReportURI(parsing: "mailto:f@example.com", argument: "--ruf", schemes: .mailtoOnly))
-        update.tlsrptRUA = .set(try ReportURI(parsing: "https://tls.example.com/r", argument: "--tlsrpt-rua", schemes: .mailtoOrHTTPS))
+        update.tlsrptRUAs = .set([try ReportURI(parsing: "https://tls.example.com/r", argument: "--tlsrpt-rua", schemes: .mailtoOrHTTPS)])
         let updated = try t.inventory.updateDomain(name("example.com"), changes: update, actor: "bob", now: t0 + 5, reason: "ticket 7")
         #expect(updated.nonexistentPolicy == nil)
         #expect(updated.aspf == .relaxed)
@@ -180,7 +180,11 @@ struct DomainTests {
         }
         let withdrawn = try t.inventory.setMTASTS(name("example.com"), mode: .none, maxAge: .set(0), actor: "t", now: t0)
         #expect(withdrawn.effectiveMaxAge == 0)
-        try t.inventory.removeDomain(name("example.com"), actor: "t", now: t0)
+        // Mode none is not enough: the enforce policy served until t0 may be cached for its
+        // max_age (RFC 8461 §8.3; C24), so an immediate removal waits for t0 + 604800.
+        let early = inventoryError { try t.inventory.removeDomain(name("example.com"), actor: "t", now: t0 + 604_799) }
+        #expect(early?.description.contains("2026-01-08T00:00:00Z") == true, "\(String(describing: early))")
+        try t.inventory.removeDomain(name("example.com"), actor: "t", now: t0 + 604_800)
         #expect(try t.inventory.domains().isEmpty)
     }
 

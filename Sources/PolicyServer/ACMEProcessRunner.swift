@@ -1,0 +1,67 @@
+import Foundation
+
+/// Runs the ACME client (`lego`) as a subprocess. A protocol so tests substitute a fake that
+/// writes certificate files without a CA.
+public protocol ACMEProcessRunner: Sendable {
+    /// Runs `executable` with `arguments`, the current environment plus `environment`, standard
+    /// input closed, standard output and error written to the file `logPath` (replaced).
+    /// - Parameter timeout: the process is killed (SIGTERM, then SIGKILL) after this long.
+    /// - Returns: the exit status (128 + signal number when killed by a signal).
+    /// - Throws: ``PolicyServerError/acmeFailed(host:reason:)`` when the process cannot start.
+    func run(executable: String, arguments: [String], environment: [String: String],
+             logPath: String, timeout: Duration) async throws(PolicyServerError) -> Int32
+}
+
+/// The real runner: Foundation `Process`, waited for without blocking the cooperative pool.
+public struct SubprocessACMERunner: ACMEProcessRunner {
+    /// A runner.
+    public init() {}
+
+    public func run(executable: String, arguments: [String], environment: [String: String],
+                    logPath: String, timeout: Duration) async throws(PolicyServerError) -> Int32 {
+        let process = Process()
+        if executable.contains("/") {
+            process.executableURL = URL(fileURLWithPath: executable)
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        }
+        process.arguments = executable.contains("/") ? arguments : [executable] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw .acmeFailed(host: "-", reason: "cannot create \(logPath): \(error)")
+        }
+        guard FileManager.default.createFile(atPath: logPath, contents: nil),
+              let log = FileHandle(forWritingAtPath: logPath) else {
+            throw .acmeFailed(host: "-", reason: "cannot write \(logPath)")
+        }
+        defer { try? log.close() }
+        process.standardOutput = log
+        process.standardError = log
+        let status: Int32
+        do {
+            status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+                process.terminationHandler = { finished in
+                    let code = finished.terminationReason == .uncaughtSignal
+                        ? 128 + finished.terminationStatus : finished.terminationStatus
+                    continuation.resume(returning: code)
+                }
+                do { try process.run() } catch { continuation.resume(throwing: error) }
+                let watchdog = Task { [process] in
+                    try? await Task.sleep(for: timeout)
+                    guard process.isRunning else { return }
+                    process.terminate()
+                    try? await Task.sleep(for: .seconds(5))
+                    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                }
+                _ = watchdog
+            }
+        } catch {
+            throw .acmeFailed(host: "-", reason: "cannot start \(executable): \(error)")
+        }
+        return status
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+
+/// Which policy hosts have a certificate a sending MTA will accept right now: the gate for
+/// announcing MTA-STS (field case C22: the `_mta-sts` TXT is published only after the HTTPS
+/// endpoint and its certificate are live; RFC 8461 §3.3, §8.1).
+///
+/// A host counts as covered when ``CertificateStore`` has a usable pair for it (chain parses, key
+/// matches, SAN covers the host) that is within its validity period, and that is not self-signed
+/// — unless the operator chose self-signed certificates (`herald serve --self-signed`, the demo
+/// mode), in which case self-signed pairs count too.
+///
+/// ``refresh()`` re-checks the hosts in the directory (files are re-read only when they changed)
+/// and increments ``generation`` whenever the covered set changed, so a snapshot builder that
+/// polls the generation republishes within one poll. Reads are a lock and a set lookup.
+public final class CertificateAvailability: Sendable {
+    /// The certificates being served.
+    public let store: CertificateStore
+    /// Whether self-signed certificates count (demo mode).
+    public let allowSelfSigned: Bool
+    private let clock: @Sendable () -> Date
+    private let state: Mutex<(generation: UInt64, covered: Set<String>)>
+
+    /// Creates the gate over `store` and computes the covered set once.
+    /// - Parameters:
+    ///   - allowSelfSigned: count self-signed pairs as covering (demo mode only).
+    ///   - clock: the current time (injectable for tests).
+    public init(store: CertificateStore, allowSelfSigned: Bool, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.allowSelfSigned = allowSelfSigned
+        self.clock = clock
+        self.state = Mutex((1, []))
+        refresh()
+    }
+
+    /// A number that changes whenever the covered set changes (starts at 1).
+    public var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// The covered hosts (key form).
+    public var coveredHosts: Set<String> { state.withLock { $0.covered } }
+
+    /// Whether `host` (any case, trailing dot allowed) is covered as of the last ``refresh()``.
+    public func isCovered(_ host: String) -> Bool {
+        guard let key = try? PolicyHost.normalize(host) else { return false }
+        return state.withLock { $0.covered.contains(key) }
+    }
+
+    /// Whether a certificate summary is acceptable for announcing at `date`.
+    public func accepts(_ summary: CertificateSummary, at date: Date) -> Bool {
+        summary.isValid(at: date) && (allowSelfSigned || !summary.isSelfSigned)
+    }
+
+    /// Re-checks every pair in the directory at the clock's time.
+    /// - Returns: whether the covered set changed (and ``generation`` moved).
+    @discardableResult
+    public func refresh() -> Bool {
+        let now = clock()
+        var covered: Set<String> = []
+        for host in store.availableHosts() {
+            if let summary = store.summary(forHost: host), accepts(summary, at: now) { covered.insert(host) }
+        }
+        return state.withLock { current in
+            guard current.covered != covered else { return false }
+            current = (current.generation &+ 1, covered)
+            return true
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import DNSAuthority
+import DNSCore
+import Foundation
+import Inventory
+import Logging
+import PolicyServer
+import ServiceLifecycle
+import Synchronization
+import ZonePublisher
+
+/// `herald serve` options for certificates (ACME, RFC 8555) and static zones (issue 5).
+struct ServeCertificateOptions: ParsableArguments {
+    @Flag(name: .long, help: "Obtain and renew a certificate for every mta-sts.<domain> by ACME (lego, HTTP-01).")
+    var acme = false
+
+    @OptionGroup var acmeOptions: ACMEOptions
+
+    @Option(name: .long, help: ArgumentHelp("Plain-HTTP listener for ACME HTTP-01 challenges (serves only /.well-known/acme-challenge/; use :80).", valueName: "ADDR:PORT"))
+    var http: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also serve every <name>.zone RFC 1035 file in this directory (reloaded when files change).", valueName: "DIR"))
+    var zones: String?
+}
+
+/// The certificate and static-zone wiring of `herald serve`: the C22 announcement gate, the
+/// self-signed (demo) or ACME issuance, the challenge listener and the static zones.
+struct ServeCertificates: Sendable {
+    /// The gate (field case C22).
+    let availability: CertificateAvailability
+    /// What the reload loop adds to each snapshot.
+    let additions: SnapshotAdditions
+    /// Services to run next to the servers (challenge listener, renewal loop).
+    let services: [any Service]
+    /// Static zones, checked at start.
+    let staticZones: StaticZoneDirectory?
+
+    /// Wires everything.
+    /// - Parameters:
+    ///   - selfSigned: issue self-signed certificates (demo mode); they then count for the gate.
+    ///   - onHTTPBound: receives the challenge listener's bound port.
+    static func make(options: ServeCertificateOptions, certificates: CertificateStore, certDir: String, selfSigned: Bool,
+                     resolver: String?, logger: Logger,
+                     onHTTPBound: @escaping @Sendable (Int) -> Void) throws -> ServeCertificates {
+        let availability = CertificateAvailability(store: certificates, allowSelfSigned: selfSigned)
+        let issuer = selfSigned ? SelfSignedIssuer(directory: certDir) : nil
+        let targets = PolicyTargetsBox()
+        let staticZones = options.zones.map { StaticZoneDirectory(directory: $0, logger: logger) }
+        if let directory = options.zones {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--zones '\(directory)': not a directory")
+            }
+        }
+        let log = logger
+        let generation: @Sendable () -> UInt64 = {
+            var hasher = Hasher()
+            hasher.combine(availability.generation)
+            hasher.combine(staticZones?.generation())
+            return UInt64(bitPattern: Int64(hasher.finalize()))
+        }
+        var zonesSource: (@Sendable ([DNSName]) throws -> [Zone])? = nil
+        if let staticZones {
+            zonesSource = { served in try staticZones.zones(servedZones: served) }
+        }
+        let announces: @Sendable (String) -> Bool = { availability.isCovered($0) }
+        let observe: @Sendable (SnapshotAdditions.PolicyTargets) -> Void = { wanted in
+            if let issuer {
+                do { _ = try issuer.ensureCertificates(for: wanted.hosts) } catch {
+                    log.error("self-signed certificate not issued", metadata: ["error": "\(error)"])
+                }
+                availability.refresh()
+            }
+            targets.update(wanted)
+        }
+        let additions = SnapshotAdditions(generation: generation, staticZones: zonesSource,
+                                          announcesPolicy: announces, observePolicyTargets: observe)
+
+        var services: [any Service] = []
+        var manager: CertificateManager?
+        let webroot: String
+        if options.acme {
+            let configuration = try options.acmeOptions.configuration(certificateDirectory: certDir)
+            webroot = configuration.webroot
+            manager = CertificateManager(
+                configuration: configuration, store: certificates,
+                resolver: try UpstreamPolicyHostResolver.make(resolver: resolver), logger: logger,
+                onInstalled: { _ in availability.refresh() })
+            if options.http == nil {
+                logger.notice("--acme without --http: serve \(webroot)/.well-known/acme-challenge/ on port 80 another way")
+            }
+        } else {
+            webroot = options.acmeOptions.acmeWebroot.map(ACMEOptions.absolute) ?? ACMEOptions.absolute(certDir) + "/.acme-webroot"
+        }
+        if let http = options.http {
+            let (host, port) = try ServeCommand.address(http, option: "--http")
+            try FileManager.default.createDirectory(atPath: webroot + "/.well-known/acme-challenge", withIntermediateDirectories: true)
+            services.append(ACMEChallengeServer(host: host, port: port, webroot: webroot, logger: logger) { bound in
+                log.info("http (ACME challenges) listening", metadata: ["address": "\(host):\(bound)", "webroot": .string(webroot)])
+                onHTTPBound(bound)
+            })
+        }
+        services.append(CertificateRenewalService(
+            manager: manager, availability: availability,
+            targets: { targets.current },
+            logger: logger))
+        return ServeCertificates(availability: availability, additions: additions, services: services, staticZones: staticZones)
+    }
+
+    /// Refuses bad static zone files at start (later changes keep the last good version).
+    func checkStaticZones(inventory: Inventory) throws {
+        guard let staticZones else { return }
+        let settings = try inventory.snapshot().settings
+        let served = try [settings.hostedZone.text, settings.reportZone.text].map { try DNSName($0) }
+        do { _ = try staticZones.loadAll(servedZones: served) } catch {
+            throw ValidationError("--zones '\(staticZones.directory)': \(error)")
+        }
+    }
+}
+
+/// The policies the inventory wants served, with a generation that moves when they change.
+final class PolicyTargetsBox: Sendable {
+    private let state = Mutex<(generation: UInt64, value: SnapshotAdditions.PolicyTargets)>(
+        (0, SnapshotAdditions.PolicyTargets(hosts: [], policyAddresses: [])))
+
+    /// Stores `wanted`, moving the generation when it differs.
+    func update(_ wanted: SnapshotAdditions.PolicyTargets) {
+        state.withLock { if $0.value != wanted { $0 = ($0.generation &+ 1, wanted) } }
+    }
+
+    /// The generation, hosts and policy addresses.
+    var current: (generation: UInt64, hosts: [String], policyAddresses: [String]) {
+        state.withLock { ($0.generation, $0.value.hosts, $0.value.policyAddresses) }
+    }
+}
