@@ -1,12 +1,13 @@
 import ArgumentParser
 import Inventory
 import RecordBuilder
+import Reports
 
 /// `herald dmarc set|advance|rollback`: move a domain on the DMARC ladder.
 struct DMARCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dmarc", abstract: "Move a domain along the DMARC ladder (monitor → … → reject).",
-        subcommands: [Set.self, Advance.self, Rollback.self])
+        subcommands: [Set.self, Advance.self, Rollback.self, Readiness.self, Autopilot.self])
 
     /// Options shared by the three commands.
     struct ChangeOptions: ParsableArguments {
@@ -36,7 +37,8 @@ struct DMARCCommand: ParsableCommand {
             let name = try ArgumentValues.domain(domain)
             let target = try ArgumentValues.choice(stage, "STAGE", DMARCStage.self)
             let transition = try global.openInventory().setStage(
-                name, to: target, force: options.force, reason: options.reason, actor: global.actorName, now: global.now)
+                name, to: target, force: options.force, reason: options.reason, actor: global.actorName, now: global.now,
+                gate: ReadinessAnalyzer.stageGate)
             try DMARCCommand.report(transition, global: global)
         }
     }
@@ -51,7 +53,7 @@ struct DMARCCommand: ParsableCommand {
         func run() throws {
             let transition = try global.openInventory().advance(
                 try ArgumentValues.domain(domain), force: options.force, reason: options.reason,
-                actor: global.actorName, now: global.now)
+                actor: global.actorName, now: global.now, gate: ReadinessAnalyzer.stageGate)
             try DMARCCommand.report(transition, global: global)
         }
     }

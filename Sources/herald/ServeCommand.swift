@@ -7,6 +7,7 @@ import Logging
 import Metrics
 import PolicyServer
 import Prometheus
+import Reports
 import ServiceLifecycle
 import Synchronization
 import ZonePublisher
@@ -135,6 +136,8 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [dnsServer, reload]
         services += certificateWiring.services
         if let metricsEndpoint { services.append(metricsEndpoint) }
+        // Issue 6: DMARC autopilot (idle unless a domain opted in with 'herald dmarc autopilot D on').
+        services.append(AutopilotService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) }))
         if refresh {
             let (zone, upstream) = (offlineZone, resolver)
             _ = try BuildCommand.upstream(offlineZone: zone, resolver: upstream)  // fail fast on a bad flag
@@ -143,8 +146,6 @@ struct ServeCommand: AsyncParsableCommand {
                 clock: { Int64(Date().timeIntervalSince1970) },
                 source: { try BuildCommand.upstream(offlineZone: zone, resolver: upstream) }))
         }
-        // MTA-STS lifecycle: planned mx removals and wind-downs when due (RFC 8461 §8.3).
-        services.append(LifecycleService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) }))
         if let (host, port) = httpsAddress {
             let server = try PolicyHTTPSServer(host: host, port: port, store: policies, certificates: certificates, logger: logger) { bound in
                 log.info("https listening", metadata: ["address": "\(host):\(bound)"])
