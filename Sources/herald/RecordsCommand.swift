@@ -84,12 +84,6 @@ struct RecordsCommand: AsyncParsableCommand {
                            + "\(d)'s aggregate reports (RFC 7489 §7.1: receivers check it before reporting to a mailbox outside \(d)); "
                            + "Herald serves it, the customer publishes nothing for it")
             }
-            if let authorization = hosted.first(where: { $0.name.contains("._report._dmarc.") }) {
-                // Issue 6: RFC 7489 §7.1 external destination verification, explained.
-                out.append("  ; \(authorization.name) authorises the operator's rua mailbox \(settings.dmarcMailbox) to receive "
-                           + "\(d)'s aggregate reports (RFC 7489 §7.1: receivers check it before reporting to a mailbox outside \(d)); "
-                           + "Herald serves it, the customer publishes nothing for it")
-            }
             if let policy = view.mtaSTSPolicy {
                 out.append("")
                 out.append("https://mta-sts.\(d)/.well-known/mta-sts.txt:")

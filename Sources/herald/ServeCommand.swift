@@ -146,6 +146,8 @@ struct ServeCommand: AsyncParsableCommand {
                 clock: { Int64(Date().timeIntervalSince1970) },
                 source: { try BuildCommand.upstream(offlineZone: zone, resolver: upstream) }))
         }
+        // MTA-STS lifecycle: planned mx removals and wind-downs when due (RFC 8461 §8.3).
+        services.append(LifecycleService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) }))
         if let (host, port) = httpsAddress {
             let server = try PolicyHTTPSServer(host: host, port: port, store: policies, certificates: certificates, logger: logger) { bound in
                 log.info("https listening", metadata: ["address": "\(host):\(bound)"])
