@@ -39,11 +39,14 @@ struct BuildCommand: AsyncParsableCommand {
         let only = onlyNames.map(\.text)
         let publisher = Publisher(inventory: inventory)
         let isTTY = isatty(STDERR_FILENO) == 1
-        let outcomes = try await publisher.build(source: source, only: only, now: global.now) { done, total in
+        let outcomes = try await publisher.build(source: source, only: only, now: global.now, progress: { done, total in
             if isTTY || done == total || done % 500 == 0 {
                 FileHandle.standardError.write(Data("\rbuilding \(done)/\(total)\(done == total ? "\n" : "")".utf8))
             }
-        }
+        }, onLifecycleSteps: { steps in
+            // Due MTA-STS lifecycle steps run first (mx removals, wind-downs; RFC 8461 §8.3).
+            for step in steps { FileHandle.standardError.write(Data("lifecycle: \(step)\n".utf8)) }
+        })
         let reports = outcomes.map(BuildReportView.init)
         try global.emit(reports) {
             var lines: [String] = []

@@ -84,6 +84,28 @@ import RecordBuilder
         #expect(throws: DatabaseError.self) { try t.execute(sql) }
     }
 
+    /// C21: every body the ledger records is CRLF with no BOM, `version` first and a final
+    /// line ending (what the HTTPS server serves); an LF body written by hand is refused, and
+    /// Herald's own parser still reads both.
+    @Test func testC21LedgerBodiesAreCRLF() throws {
+        let t = try TestInventory()
+        let d = try name("example.com")
+        try t.inventory.addDomain(d, actor: "t", now: TestInventory.t0)
+        try t.inventory.setMTASTS(d, mode: .enforce, mxPatterns: [MXPattern(parsing: "mail.example.com", argument: "--mx"),
+                                                               MXPattern(parsing: "*.mx.example.net", argument: "--mx")],
+                                  actor: "t", now: TestInventory.t0)
+        let body = try #require(try t.inventory.policyHistory(d).last?.body)
+        #expect(body == "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.mx.example.net\r\nmax_age: 604800\r\n")
+        #expect(!body.utf8.starts(with: [0xEF, 0xBB, 0xBF]) && !body.contains(" \r\n"))
+        let lf = body.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(try MTASTSPolicy.parse(lf) == MTASTSPolicy.parse(body))
+        #expect(try MTASTSPolicy.parse(lf + "x_future: 1\n").id == MTASTSPolicy.parse(body).id)
+        try t.inventory.addDomain(name("example.org"), actor: "t", now: TestInventory.t0)  // id 2, no policy yet
+        let insert = "INSERT INTO mta_sts_policies (domain_id, policy_id, body, mode, max_age, served_from) VALUES (2, 'L1', ?, 'enforce', 604800, 0)"
+        #expect(throws: DatabaseError.self) { try t.execute(insert, [lf]) }
+        try t.execute(insert, [body.replacingOccurrences(of: "mail.", with: "mx0.")])  // the same row in CRLF is accepted
+    }
+
     /// The ledger is append-only except for closing a row once; an id never names two bodies;
     /// one open row per domain; a "change" that keeps the id is refused.
     @Test func testLedgerTriggersHoldForHandWrittenRows() throws {
