@@ -96,6 +96,10 @@ public struct CustomerZoneRecords: Sendable, Equatable {
             }
         }
 
+        if !hosted.contains(where: { $0.owner == spfTop }) {
+            notes.append("there is no hosted SPF record yet (the domain was never built): nothing to copy for \(d)'s apex")
+        }
+
         if let policy {
             records.append(HostedTXT(owner: "_mta-sts.\(d)", strings: ["v=STSv1; id=\(policy.id)"]))
             policyBody = policy.body

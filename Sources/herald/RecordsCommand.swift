@@ -113,16 +113,16 @@ struct RecordsCommand: AsyncParsableCommand {
             domain: d, hostedZone: h, reportZone: settings.reportZone.text, hosted: current.records,
             policy: try entry.domain.servedMTASTSPolicy(windDown: nil), customerAll: .fail, unflattenedTerms: unflattened)
         var steps = [
-            "1. publish the TXT records below in \(d), removing the CNAMEs _dmarc.\(d), _smtp._tls.\(d), _mta-sts.\(d) "
+            "publish the TXT records above in \(d), removing the CNAMEs _dmarc.\(d), _smtp._tls.\(d), _mta-sts.\(d) "
                 + "into \(h) (a name with a CNAME can hold no other record, RFC 1034 §3.6.2) and replacing the apex "
                 + "\"v=spf1 include:\(entry.hostedNames.spf) -all\"",
         ]
         if literal.policyBody != nil {
-            steps.insert("0. first host the MTA-STS policy below at https://mta-sts.\(d)/.well-known/mta-sts.txt with a "
+            steps.insert("first host the MTA-STS policy above at https://mta-sts.\(d)/.well-known/mta-sts.txt with a "
                          + "certificate for mta-sts.\(d), replacing the CNAME mta-sts.\(d) -> mta-sts.\(h); only then "
                          + "change _mta-sts.\(d) (body before id, RFC 8461 §8.1)", at: 0)
         }
-        steps.append("2. then remove the domain from hosting ('herald domain remove \(d)'); the hosted records stay "
+        steps.append("then remove the domain from hosting ('herald domain remove \(d)'); the hosted records stay "
                      + "served for the grace period, so resolvers' cached CNAMEs keep working")
         let view = LiteralView(
             domain: d,
@@ -130,7 +130,8 @@ struct RecordsCommand: AsyncParsableCommand {
                 LiteralView.Line(name: $0.owner + ".", type: "TXT", value: $0.strings.map { "\"\($0)\"" }.joined(separator: " "))
             },
             mtaSTSPolicyURL: literal.policyBody.map { _ in "https://mta-sts.\(d)/.well-known/mta-sts.txt" },
-            mtaSTSPolicy: literal.policyBody, steps: steps, notes: literal.notes, warnings: current.warnings)
+            mtaSTSPolicy: literal.policyBody, steps: steps.enumerated().map { "\($0.offset + 1). \($0.element)" },
+            notes: literal.notes, warnings: current.warnings)
         try global.emit(view) {
             var out = ["Records to publish in \(d)'s own zone to keep the same policy without hosting:"]
             out += view.records.map { "  \($0.name)  \($0.type)  \($0.value)" }

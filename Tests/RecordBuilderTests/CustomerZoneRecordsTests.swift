@@ -64,6 +64,17 @@ import Testing
         #expect(literal.notes.contains { $0.contains("macro mode") && $0.contains("--spf-mode flatten") })
     }
 
+    /// A domain never built has no hosted SPF record: nothing is invented for the apex, and a
+    /// note says so.
+    @Test func unbuiltDomainGetsNoApexRecord() async throws {
+        let build = try await Self.build(DomainSpec(domain: "example.com"))
+        let hosted = build.records.filter { !$0.owner.contains("._spf.") }
+        let literal = CustomerZoneRecords(domain: "example.com", hostedZone: "hosted.example.net", reportZone: "reports.example.net",
+                                          hosted: hosted, policy: nil)
+        #expect(literal.records.map(\.owner) == ["_dmarc.example.com", "_smtp._tls.example.com"])
+        #expect(literal.notes.contains { $0.contains("no hosted SPF record yet") })
+    }
+
     /// C26: `mailto:` added to a bare address, `https:` allowed, several URIs comma-separated
     /// without spaces, the operator's first, one record at `D._smtp._tls.H`.
     @Test func testC26TLSRPTSeveralURIsOneRecord() async throws {
