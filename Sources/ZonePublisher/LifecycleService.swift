@@ -5,8 +5,10 @@ import ServiceLifecycle
 /// Runs due MTA-STS lifecycle steps inside `herald serve` (issue 5): planned mx pattern
 /// removals and wind-down withdrawals and removals (RFC 8461 §3.1, §8.3; field case C24).
 ///
-/// Every ``checkInterval`` (or sooner, when the next step is due earlier) it calls
-/// ``Inventory/runDueLifecycleSteps(now:actor:)``; the steps bump the inventory's change
+/// Every ``checkInterval`` (or sooner, when the next step is due earlier) it reads when the next
+/// step is due (a cheap read, so a step planned by another process is seen within the
+/// interval) and, when one is, calls ``Inventory/runDueLifecycleSteps(now:actor:)``; the steps
+/// bump the inventory's change
 /// counter, so the ``ReloadService`` publishes their records within a second. The clock and
 /// the wait are injected so tests run on a simulated clock; the wait ends on graceful shutdown.
 public final class LifecycleService: Service, Sendable {
@@ -19,10 +21,10 @@ public final class LifecycleService: Service, Sendable {
 
     /// - Parameters:
     ///   - inventory: where plans and wind-downs live.
-    ///   - checkInterval: the longest wait between two checks (default 60 s).
+    ///   - checkInterval: the longest wait between two checks (default 5 s).
     ///   - clock: Unix seconds now.
     ///   - sleep: waits for a duration (default `Task.sleep`); throws when cancelled.
-    public init(inventory: Inventory, checkInterval: Duration = .seconds(60), logger: Logger,
+    public init(inventory: Inventory, checkInterval: Duration = .seconds(5), logger: Logger,
                 clock: @escaping @Sendable () -> Int64,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.inventory = inventory

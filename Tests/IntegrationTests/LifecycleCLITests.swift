@@ -90,6 +90,40 @@ import Testing
         }
     }
 
+    /// Due lifecycle steps run in `herald build` (printed) and in `herald serve` (its lifecycle
+    /// service checks at start and on a timer), and the server stops answering for a removed
+    /// domain without a restart.
+    @Test func testDueWindDownRunsInBuildAndServe() async throws {
+        try await withHerald { herald in
+            try await herald.createBuiltDemo()
+            try await herald.require("domain", "remove", "shop.example", "--grace", "0")
+            let build = try await herald.run(["build", "--offline-zone", Repository.snapshotZone])
+            #expect(build.succeeded && build.stderr.contains("lifecycle: shop.example: domain-removed"), "\(build)")
+            let list = try await herald.require("domain", "list")
+            #expect(!list.stdout.contains("shop.example"), "\(list)")
+
+            try await herald.require("domain", "add", "leaving.example")
+            try await herald.withServer { server in
+                let name = "leaving.example._dmarc.hosted.example.net"
+                let before = try await Dig.dig(server.dnsPort, name, "TXT")
+                #expect(before.status == "NOERROR" && !before.answer.isEmpty, "\(before)")
+                try await herald.require("domain", "remove", "leaving.example", "--grace", "0")
+                // Without MTA-STS and with no grace the removal is due at once: the service
+                // sees it at its next check (every 5 s).
+                var status = before.status
+                let start = ContinuousClock.now
+                while ContinuousClock.now - start < .seconds(20) {
+                    status = try await Dig.dig(server.dnsPort, name, "TXT").status
+                    if status == "NXDOMAIN" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(status == "NXDOMAIN", "the wound-down domain is still served")
+            }
+            let audit = try await herald.require("audit", "--json", "--limit", "1000")
+            #expect(audit.stdout.contains("herald serve (lifecycle)"), "the removal is audit-logged by serve")
+        }
+    }
+
     /// C26 and the repeated-option bug: several --tlsrpt-rua are all kept, in order; two --rua
     /// are refused (DMARC takes two URIs in all, the operator's first); a bare address is
     /// refused with the fix named.
