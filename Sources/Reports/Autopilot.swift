@@ -6,10 +6,11 @@ import RecordBuilder
 /// The DMARC autopilot: for every domain that opted in (`herald dmarc autopilot D on`), one
 /// evaluation per ``tick(now:)``.
 ///
-/// - Rolls back one stage when, since the current stage began (within the window), approved
-///   senders sent at least the minimum volume and their DMARC pass rate is below the rollback
-///   threshold (default 90 %). Evidence from before the stage change does not count, so one bad
-///   period causes one step back, not a slide to `monitor`.
+/// - Rolls back one stage when, over the reports of the last 2 days that ended after the current
+///   stage began (``ReadinessAnalyzer/rollbackWindow``), approved senders sent at least the
+///   minimum volume and their DMARC pass rate is below the rollback threshold (default 90 %).
+///   Evidence from before the stage change does not count, so one bad day causes one step
+///   back; a failure that persists in the next day's reports causes another.
 /// - Otherwise advances one stage when the dwell has passed and the evidence gate holds (reports
 ///   exist for the window, ≥ minimum volume, pass rate ≥ threshold, default 98 %). Without
 ///   reports the autopilot never advances: moving on dwell alone is an operator's decision.
@@ -74,8 +75,8 @@ public struct Autopilot: Sendable {
         if readiness.shouldRollBack, let previous = readiness.stage.previous {
             let evidence = readiness.sinceStage
             let reason = "autopilot rollback: approved senders \(Format.percent(evidence.passRate)) DMARC pass "
-                + "(\(Format.count(evidence.approvedPassing)) of \(Format.count(evidence.approvedMessages)) messages since "
-                + "'\(readiness.stage.rawValue)' began) is below \(Format.percent(readiness.thresholds.rollbackPassRate))"
+                + "(\(Format.count(evidence.approvedPassing)) of \(Format.count(evidence.approvedMessages)) messages in the last "
+                + "2 days at '\(readiness.stage.rawValue)') is below \(Format.percent(readiness.thresholds.rollbackPassRate))"
                 + Self.culprits(readiness)
             let transition = try inventory.rollback(domain, reason: reason, actor: Self.actor, now: now)
             logger.notice("autopilot rolled back", metadata: [
@@ -104,11 +105,12 @@ public struct Autopilot: Sendable {
                              evidence: readiness.gate, reason: reason)
     }
 
-    /// `; failing: SendGrid 40.0 % of 1,000` for the approved senders below the rollback threshold.
+    /// `; failing: Twilio SendGrid 0.0 % of 250` for the approved senders below the rollback
+    /// threshold in the rollback window.
     static func culprits(_ r: DomainReadiness) -> String {
-        let failing = r.senders.filter { $0.approved && $0.messages > 0 && $0.passRate < r.thresholds.rollbackPassRate }
+        let failing = r.sinceStageSenders.filter { $0.messages > 0 && $0.passRate < r.thresholds.rollbackPassRate }
         guard !failing.isEmpty else { return "" }
-        return "; failing over the window: " + failing.map {
+        return "; failing: " + failing.map {
             "\($0.displayName) \(Format.percent($0.passRate)) of \(Format.count($0.messages))"
         }.joined(separator: ", ")
     }

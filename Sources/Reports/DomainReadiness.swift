@@ -32,9 +32,11 @@ public struct DomainReadiness: Sendable, Equatable, Codable {
     public var unknownSources: [UnknownSource]
     /// The evidence gate over the window.
     public var gate: GateEvaluation
-    /// The approved senders' numbers since the current stage began (within the window): what
-    /// the autopilot's rollback looks at.
+    /// The approved senders' numbers over the last 2 days since the current stage began
+    /// (``ReadinessAnalyzer/rollbackWindow``): what the autopilot's rollback looks at.
     public var sinceStage: GateEvaluation
+    /// ``sinceStage`` per approved sender, most messages first.
+    public var sinceStageSenders: [SenderEvidence]
     /// Blockers first, then warnings, then notes.
     public var findings: [ReadinessFinding]
     /// MTA-STS readiness from TLS reports.
@@ -53,6 +55,6 @@ public struct DomainReadiness: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case domain, stage, stageSince = "stage_since", nextStage = "next_stage", dwellRemaining = "dwell_remaining"
         case now, thresholds, reports, organisations, messages, senders, unknown, unknownSources = "unknown_sources"
-        case gate, sinceStage = "since_stage", findings, tls
+        case gate, sinceStage = "since_stage", sinceStageSenders = "since_stage_senders", findings, tls
     }
 }

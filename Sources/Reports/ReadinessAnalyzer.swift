@@ -41,6 +41,11 @@ public struct ReadinessAnalyzer: Sendable {
         return StageGateVerdict(allowed: readiness.gate.holds, summary: readiness.gate.summary)
     }
 
+    /// The autopilot's rollback looks at reports ending in the last 2 days (and after the
+    /// current stage began): fresh enough to react the day after a sender breaks, and never
+    /// diluted by weeks of good history.
+    public static let rollbackWindow: Int64 = 2 * 86_400
+
     /// Per-address sums from the stored rows.
     struct SourceRow {
         var address: String
@@ -119,13 +124,15 @@ public struct ReadinessAnalyzer: Sendable {
         let senders = bySender.values.sorted { ($0.messages, $1.sender) > ($1.messages, $0.sender) }
         let gate = evaluation(senders, applies: reportCount > 0, thresholds: thresholds)
 
-        let stageWindowStart = max(windowStart, stageSince)
+        let stageWindowStart = max(now - Self.rollbackWindow, stageSince)
         let sinceSources = try sources(db, domainID: domainID, since: stageWindowStart, now: now)
         var sinceApproved = SenderEvidence(sender: "approved", displayName: "approved", approved: true)
+        var sinceBySender: [String: SenderEvidence] = [:]
         for source in sinceSources {
             if let key = (try? AnyIPAddress.parse(source.address)).flatMap(attribution.sender(of:)),
                key == SenderAttribution.ownKey || approved.contains(key) {
                 add(source, to: &sinceApproved)
+                add(source, to: &sinceBySender[key, default: SenderEvidence(sender: key, displayName: names[key] ?? key, approved: true)])
             }
         }
         let sinceStage = GateEvaluation(applies: !sinceSources.isEmpty, approvedMessages: sinceApproved.messages,
@@ -139,7 +146,9 @@ public struct ReadinessAnalyzer: Sendable {
             domain: name, stage: stage, stageSince: stageSince, nextStage: next, dwellRemaining: dwellRemaining, now: now,
             thresholds: thresholds, reports: reportCount, organisations: organisations, messages: total,
             senders: senders, unknown: unknown, unknownSources: Array(unknownSources.prefix(10)), gate: gate,
-            sinceStage: sinceStage, findings: [], tls: tls)
+            sinceStage: sinceStage,
+            sinceStageSenders: sinceBySender.values.sorted { ($0.messages, $1.sender) > ($1.messages, $0.sender) },
+            findings: [], tls: tls)
         readiness.findings = ReadinessFindings.findings(for: readiness,
                                                         dkimDomains: try dkimDomains(db, domainID: domainID, since: windowStart,
                                                                                      now: now, attribution: attribution))

@@ -34,6 +34,11 @@ enum SafeXMLParser {
         parser.delegate = builder
         let ok = parser.parse()
         if let refused = builder.refused { throw ReportsError.markupDeclaration(what: what, declaration: refused) }
+        if ok, let open = builder.stack.last {
+            // Foundation's parser on Linux accepts a document that simply stops: a cut-off
+            // report must not be read as a shorter one.
+            throw ReportsError.malformedXML(what: what, detail: "document ends inside <\(open.name)> (truncated)")
+        }
         guard ok, let root = builder.root else {
             let message = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "no root element"
             throw ReportsError.malformedXML(
