@@ -15,7 +15,10 @@ public enum InventoryMigrations {
     /// counter, so `herald serve` notices a `herald build` run by another process. The server
     /// wakes itself up this way too, which is harmless: it compares content and bumps the SOA
     /// serial only on a real change. Failures, held builds and `audit_log` do not bump it.
-    static let watchedTables = ["senders", "domains", "domain_mx_patterns", "approvals", "ranges"]
+    /// Migration `0005-mta-sts-lifecycle-wind-down` adds `domain_wind_downs` and
+    /// `domain_tlsrpt_uris`.
+    static let watchedTables = ["senders", "domains", "domain_mx_patterns", "approvals", "ranges",
+                                "domain_wind_downs", "domain_tlsrpt_uris"]
 
     /// The `published_state` columns whose changes bump `inventory_generation`.
     static let watchedPublishedColumns = ["records", "mta_sts_body", "mta_sts_id", "pass_sets"]
