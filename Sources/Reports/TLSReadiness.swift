@@ -41,7 +41,7 @@ public struct TLSReadiness: Sendable, Equatable, Codable {
 
     /// What to do, in one line.
     public func advice(domain: String) -> String {
-        guard let mode else { return "MTA-STS not hosted" }
+        guard let mode else { return "not hosted" }
         let sessions = "\(Format.count(successes + failures)) sessions in \(reports) TLS report(s) over \(windowDays) days"
         let policy = failures(of: .policy), certificate = failures(of: .certificate), starttls = failures(of: .starttls)
         let detail = failuresByType.sorted { $0.value > $1.value }.map { "\($0.key) \(Format.count($0.value))" }

@@ -123,7 +123,7 @@ struct ReadinessTests {
         #expect(tls.advice(domain: "example.com").contains("0 policy and 100 certificate failure(s)"))
         // Not hosted: no proposal.
         let plain = try ReportsWorld()
-        #expect(try ReadinessAnalyzer(inventory: plain.inventory).readiness(d, now: now).tls.advice(domain: "example.com") == "MTA-STS not hosted")
+        #expect(try ReadinessAnalyzer(inventory: plain.inventory).readiness(d, now: now).tls.advice(domain: "example.com") == "not hosted")
     }
 
     @Test func testSettingsValidationAndAudit() throws {
