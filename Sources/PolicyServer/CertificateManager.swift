@@ -236,7 +236,9 @@ public final class CertificateManager: Sendable {
         } catch {
             throw .acmeFailed(host: host, reason: "lego succeeded but its certificate is not usable: \(error)")
         }
-        guard pair.summary.isValid(at: now) else {
+        // Checked at the time lego finished: a CA that does not backdate sets notBefore to the
+        // moment of issuance, after this pass started.
+        guard pair.summary.isValid(at: max(now, clock())) else {
             throw .acmeFailed(host: host, reason: "lego's certificate is not valid now (\(pair.summary.notBefore) – \(pair.summary.notAfter))")
         }
         let target = store.paths(forHost: host)

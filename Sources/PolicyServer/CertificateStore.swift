@@ -150,11 +150,12 @@ public final class CertificateStore: Sendable {
         let x509Key: Certificate.PrivateKey
         do {
             chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8))
-            leaf = try Certificate(pemEncoded: certificatePEM)
+            // The leaf is the first certificate; an ACME chain file holds the intermediates too.
+            guard let first = chain.first else { throw PolicyServerError.unreadableFile(path: certificatePath, reason: "no certificate in file") }
+            leaf = try Certificate(derEncoded: try first.toDERBytes())
         } catch {
             throw .unreadableFile(path: certificatePath, reason: String(describing: error))
         }
-        guard !chain.isEmpty else { throw .unreadableFile(path: certificatePath, reason: "no certificate in file") }
         do {
             key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
             x509Key = try Certificate.PrivateKey(pemEncoded: keyPEM)

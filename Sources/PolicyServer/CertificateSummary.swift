@@ -45,11 +45,13 @@ public struct CertificateSummary: Sendable, Equatable {
         isSelfSigned = certificate.issuer == certificate.subject
     }
 
-    /// The summary of the first certificate in the PEM text `pem`.
+    /// The summary of the first certificate in the PEM text `pem` (a chain file's leaf).
     /// - Throws: ``PolicyServerError/unreadableFile(path:reason:)`` naming `source`.
     public init(pem: String, source: String) throws(PolicyServerError) {
+        let end = "-----END CERTIFICATE-----"
+        let first = pem.range(of: end).map { String(pem[..<$0.upperBound]) } ?? pem
         do {
-            self.init(try Certificate(pemEncoded: pem))
+            self.init(try Certificate(pemEncoded: first))
         } catch {
             throw .unreadableFile(path: source, reason: String(describing: error))
         }

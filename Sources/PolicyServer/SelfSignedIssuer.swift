@@ -52,10 +52,10 @@ public struct SelfSignedIssuer: Sendable {
     public func needsIssue(_ host: String) -> Bool {
         let certificatePath = "\(directory)/\(host).crt"
         let keyPath = "\(directory)/\(host).key"
-        guard (try? CertificateStore.load(host: host, certificatePath: certificatePath, keyPath: keyPath)) != nil,
-              let pem = try? String(contentsOfFile: certificatePath, encoding: .utf8),
-              let certificate = try? Certificate(pemEncoded: pem) else { return true }
-        return certificate.notValidAfter <= now().addingTimeInterval(renewalWindow)
+        guard let pair = try? CertificateStore.loadPair(host: host, certificatePath: certificatePath, keyPath: keyPath) else {
+            return true
+        }
+        return pair.summary.notAfter <= now().addingTimeInterval(renewalWindow)
     }
 
     /// Issues a new pair for `host` and writes it, replacing any existing one.
