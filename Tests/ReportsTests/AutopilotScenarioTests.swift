@@ -1,6 +1,7 @@
 import Foundation
 import Inventory
 import RecordBuilder
+import ServiceLifecycle
 import Synchronization
 import Testing
 @testable import Reports
@@ -101,5 +102,23 @@ struct AutopilotScenarioTests {
                 || text.contains(#""event":"dmarc.stage""#))
         #expect(text.contains(#""from":"quarantine""#) && text.contains(#""to":"reject-test""#))
         #expect(text.contains(#""pass_rate":0.99"#) && text.contains(#""approved_messages":1000"#))
+    }
+}
+
+/// The service inside `herald serve`: ends promptly on graceful shutdown.
+struct AutopilotServiceTests {
+    @Test func testServiceEndsOnGracefulShutdown() async throws {
+        let world = try ReportsWorld()
+        let service = AutopilotService(inventory: world.inventory, logger: .init(label: "test"), clock: { ReportsWorld.t0 })
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], logger: .init(label: "test")))
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            await Task.yield()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        // The wait is an hour (the default interval): ending means the shutdown cancelled it.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }
