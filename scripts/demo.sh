@@ -23,10 +23,13 @@ Herald demo is serving. In another terminal try:
   dig @$dns_host -p $dns_port shop.example._spf.hosted.example.net TXT
   dig @$dns_host -p $dns_port +tcp hosted.example.net SOA
   kdig @$dns_host -p $dns_port example.com._mta-sts.hosted.example.net TXT
+  dig @$dns_host -p $dns_port _mta-sts.example.com TXT     # the customer's CNAME (Zones/static), chased into H
+  HERALD_DB=$HERALD_DB $herald_bin certs status --cert-dir $dir/certs
   curl -k --resolve mta-sts.example.org:$https_port:$dns_host https://mta-sts.example.org:$https_port/.well-known/mta-sts.txt
   HERALD_DB=$HERALD_DB $herald_bin dmarc advance example.com --force --reason demo
   dig @$dns_host -p $dns_port example.com._dmarc.hosted.example.net TXT   # p=quarantine; t=y; pct=0 within 1 s
 
 Press Ctrl-C to stop.
 TXT
-exec "$herald_bin" serve --dns "$DNS" --https "$HTTPS" --cert-dir "$dir/certs" --offline-zone Zones/esp-snapshot.zone
+exec "$herald_bin" serve --dns "$DNS" --https "$HTTPS" --cert-dir "$dir/certs" --offline-zone Zones/esp-snapshot.zone \
+  --zones Zones/static

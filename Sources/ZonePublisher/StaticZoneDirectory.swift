@@ -72,7 +72,7 @@ public final class StaticZoneDirectory: Sendable {
     ///   to, inside or above one of them is refused.
     /// - Throws: the first ``StaticZoneError`` in file order.
     public func loadAll(servedZones: [DNSName]) throws(StaticZoneError) -> [Zone] {
-        let (zones, errors) = try read(servedZones: servedZones)
+        let (zones, _, errors) = try read(servedZones: servedZones)
         if let first = errors.first { throw first }
         return zones
     }
@@ -81,17 +81,19 @@ public final class StaticZoneDirectory: Sendable {
     /// became invalid (the error is logged once per change).
     /// - Throws: ``StaticZoneError/cannotList(directory:reason:)`` only.
     public func zones(servedZones: [DNSName]) throws(StaticZoneError) -> [Zone] {
-        let (zones, errors) = try read(servedZones: servedZones)
-        for error in errors {
+        let (zones, fresh, _) = try read(servedZones: servedZones)
+        for error in fresh {
             logger.error("static zone not reloaded; its last good version keeps serving", metadata: ["error": .string(error.description)])
         }
         return zones
     }
 
-    /// Reads changed files and checks the set; returns the zones and the new errors.
-    private func read(servedZones: [DNSName]) throws(StaticZoneError) -> ([Zone], [StaticZoneError]) {
+    /// Reads changed files and checks the set; returns the zones, the errors found by this
+    /// read, and every current error (including files still broken since an earlier read).
+    private func read(servedZones: [DNSName]) throws(StaticZoneError) -> ([Zone], [StaticZoneError], [StaticZoneError]) {
         let paths = try files()
         var errors: [StaticZoneError] = []
+        var all: [StaticZoneError] = []
         var byOrigin: [DNSName: String] = [:]
         var zones: [Zone] = []
         var next: [String: Entry] = [:]
@@ -101,6 +103,7 @@ public final class StaticZoneDirectory: Sendable {
             var entry: Entry
             if let cached = previous[path], cached.stamp == stamp {
                 entry = cached
+                if let error = cached.error { all.append(error) }
             } else {
                 entry = Entry(stamp: stamp, zone: previous[path]?.zone, error: nil)
                 do {
@@ -112,6 +115,7 @@ public final class StaticZoneDirectory: Sendable {
                 } catch {
                     entry.error = error
                     errors.append(error)
+                    all.append(error)
                 }
             }
             next[path] = entry
@@ -119,18 +123,20 @@ public final class StaticZoneDirectory: Sendable {
             do {
                 try Self.checkOverlap(zone.origin, path: path, servedZones: servedZones)
             } catch {
-                if entry.error == nil { errors.append(error) }
+                if entry.error == nil { errors.append(error); all.append(error) }
                 continue
             }
             if let other = byOrigin[zone.origin] {
-                errors.append(.duplicateOrigin(path: path, otherPath: other, origin: zone.origin.description))
+                let duplicate = StaticZoneError.duplicateOrigin(path: path, otherPath: other, origin: zone.origin.description)
+                errors.append(duplicate)
+                all.append(duplicate)
                 continue
             }
             byOrigin[zone.origin] = path
             zones.append(zone)
         }
         cache.withLock { $0 = next }
-        return (zones, errors)
+        return (zones, errors, all)
     }
 
     /// Refuses an origin equal to, inside or above a served zone.
