@@ -42,5 +42,35 @@ public struct IngestTotals: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case files, ignored, aggregateStored = "aggregate_stored", tlsStored = "tls_stored", duplicates
         case unknownDomain = "unknown_domain", rows, messages, tlsSessions = "tls_sessions", rejected
+        case rejectedByCategory = "rejected_by_category"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(files, forKey: .files)
+        try c.encode(ignored, forKey: .ignored)
+        try c.encode(aggregateStored, forKey: .aggregateStored)
+        try c.encode(tlsStored, forKey: .tlsStored)
+        try c.encode(duplicates, forKey: .duplicates)
+        try c.encode(unknownDomain, forKey: .unknownDomain)
+        try c.encode(rows, forKey: .rows)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(tlsSessions, forKey: .tlsSessions)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(rejectedByCategory, forKey: .rejectedByCategory)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decode(Int.self, forKey: .files)
+        ignored = try c.decode(Int.self, forKey: .ignored)
+        aggregateStored = try c.decode(Int.self, forKey: .aggregateStored)
+        tlsStored = try c.decode(Int.self, forKey: .tlsStored)
+        duplicates = try c.decode(Int.self, forKey: .duplicates)
+        unknownDomain = try c.decode(Int.self, forKey: .unknownDomain)
+        rows = try c.decode(Int.self, forKey: .rows)
+        messages = try c.decode(Int64.self, forKey: .messages)
+        tlsSessions = try c.decode(Int64.self, forKey: .tlsSessions)
+        rejected = try c.decode([Rejection].self, forKey: .rejected)
     }
 }

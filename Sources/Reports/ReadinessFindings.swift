@@ -29,6 +29,11 @@ enum ReadinessFindings {
         }
         out += senderFindings(r, dkimDomains: dkimDomains, days: days, blocking: r.gate.applies)
         out += unknownFindings(r)
+        if r.messages > 0 && r.senders.allSatisfy({ $0.messages == 0 }) {
+            out.append(ReadinessFinding(
+                .warning, "no source matched an approved sender's SPF pass set: run 'herald build' (pass sets are stored "
+                    + "with each successful build) or approve the senders that send for \(r.domain)"))
+        }
         return out.enumerated().sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }.map(\.element)
     }
 

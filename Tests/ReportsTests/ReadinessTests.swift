@@ -126,6 +126,25 @@ struct ReadinessTests {
         #expect(try ReadinessAnalyzer(inventory: plain.inventory).readiness(d, now: now).tls.advice(domain: "example.com") == "not hosted")
     }
 
+    @Test func testWithoutPassSetsEverySourceIsUnknownAndSaidSo() throws {
+        let world = try ReportsWorld()
+        try world.inventory.addDomain(try name("example.org"), actor: "t", now: Self.t0)
+        let xml = aggregateXML(id: "org-1", begin: Self.t0, end: Self.t0 + Self.day, domain: "example.org",
+                               rows: [Row(ip: "192.0.2.10", count: 500, dkim: true, spf: true)])
+        _ = try world.ingest([try world.write("o.xml", xml)])
+        let r = try ReadinessAnalyzer(inventory: world.inventory).readiness(try name("example.org"), now: Self.t0 + 2 * Self.day)
+        #expect(r.unknown.messages == 500 && r.gate.approvedMessages == 0 && !r.gate.holds)
+        #expect(r.findings.contains { $0.message.hasPrefix("no source matched an approved sender's SPF pass set: run 'herald build'") })
+    }
+
+    @Test func testIngestTotalsJSONCarriesRejectionsByCategory() throws {
+        var totals = IngestTotals()
+        totals.rejected = [.init(path: "a", category: "malformed-xml", reason: "a: x"), .init(path: "b", category: "malformed-xml", reason: "b: y")]
+        let text = String(decoding: try JSONEncoder().encode(totals), as: UTF8.self)
+        #expect(text.contains(#""rejected_by_category":{"malformed-xml":2}"#))
+        #expect(try JSONDecoder().decode(IngestTotals.self, from: Data(text.utf8)) == totals)
+    }
+
     @Test func testSettingsValidationAndAudit() throws {
         let world = try ReportsWorld()
         let store = ReportSettingsStore(inventory: world.inventory)
