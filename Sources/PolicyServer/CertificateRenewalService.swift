@@ -17,6 +17,7 @@ public final class CertificateRenewalService: Service, Sendable {
     let scanInterval: Duration
     let rescanInterval: Duration
     let tick: Duration
+    let ready: @Sendable () -> Bool
     let logger: Logger
 
     /// - Parameters:
@@ -27,9 +28,12 @@ public final class CertificateRenewalService: Service, Sendable {
     ///     due 30 days ahead, so this only bounds how soon a fixed CNAME is noticed).
     ///   - rescanInterval: how often the certificate directory is re-checked (default 30 s).
     ///   - tick: how often `targets` is polled for changes (default 1 s).
+    ///   - ready: no pass starts before this returns true (e.g. the HTTP-01 listener is bound,
+    ///     so a CA's validation cannot arrive before it; a failure would cost a backoff).
     public init(manager: CertificateManager?, availability: CertificateAvailability, targets: @escaping Targets,
                 scanInterval: Duration = .seconds(600), rescanInterval: Duration = .seconds(30),
-                tick: Duration = .seconds(1), logger: Logger) {
+                tick: Duration = .seconds(1), ready: @escaping @Sendable () -> Bool = { true }, logger: Logger) {
+        self.ready = ready
         self.manager = manager
         self.availability = availability
         self.targets = targets
@@ -46,7 +50,7 @@ public final class CertificateRenewalService: Service, Sendable {
         var nextRescan = clock.now + rescanInterval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let current = targets()
-            if let manager, current.generation != lastGeneration || clock.now >= nextScan {
+            if let manager, ready(), current.generation != lastGeneration || clock.now >= nextScan {
                 lastGeneration = current.generation
                 nextScan = clock.now + scanInterval
                 await pass(manager, hosts: current.hosts, addresses: current.policyAddresses)
@@ -57,7 +61,7 @@ public final class CertificateRenewalService: Service, Sendable {
                 if availability.refresh() { logger.info("certificate set changed", metadata: ["covered": "\(availability.coveredHosts.count)"]) }
             }
             do {
-                let wait = tick
+                let wait = ready() ? tick : .milliseconds(100)
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             } catch {
                 return

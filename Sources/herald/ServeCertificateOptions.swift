@@ -92,17 +92,19 @@ struct ServeCertificates: Sendable {
         } else {
             webroot = options.acmeOptions.acmeWebroot.map(ACMEOptions.absolute) ?? ACMEOptions.absolute(certDir) + "/.acme-webroot"
         }
+        let httpReady = ReadyFlag(options.http == nil)
         if let http = options.http {
             let (host, port) = try ServeCommand.address(http, option: "--http")
             try FileManager.default.createDirectory(atPath: webroot + "/.well-known/acme-challenge", withIntermediateDirectories: true)
             services.append(ACMEChallengeServer(host: host, port: port, webroot: webroot, logger: logger) { bound in
                 log.info("http (ACME challenges) listening", metadata: ["address": "\(host):\(bound)", "webroot": .string(webroot)])
+                httpReady.set()
                 onHTTPBound(bound)
             })
         }
         services.append(CertificateRenewalService(
             manager: manager, availability: availability,
-            targets: { targets.current },
+            targets: { targets.current }, ready: { httpReady.isSet },
             logger: logger))
         return ServeCertificates(availability: availability, additions: additions, services: services, staticZones: staticZones)
     }
@@ -132,4 +134,12 @@ final class PolicyTargetsBox: Sendable {
     var current: (generation: UInt64, hosts: [String], policyAddresses: [String]) {
         state.withLock { ($0.generation, $0.value.hosts, $0.value.policyAddresses) }
     }
+}
+
+/// A flag set once (the HTTP-01 listener is bound).
+final class ReadyFlag: Sendable {
+    private let flag: Mutex<Bool>
+    init(_ initial: Bool) { flag = Mutex(initial) }
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }

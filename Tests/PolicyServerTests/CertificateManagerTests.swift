@@ -336,3 +336,56 @@ private struct Fixture {
         #expect(!strict.isCovered(host))
     }
 }
+
+/// The serve loop: a pass at start (once ready), installs, and the gate sees the certificate.
+@Suite struct CertificateRenewalServiceTests {
+    @Test func firstPassWaitsForTheListenerThenInstalls() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var logger = Logger(label: "test.renewal-service")
+        logger.logLevel = .critical
+        let clock = TestClock(Date())
+        let lego = FakeLego(ca: try TestCA(), clock: clock)
+        let store = PolicyServer.CertificateStore(directory: dir.path, logger: logger)
+        let availability = CertificateAvailability(store: store, allowSelfSigned: false, clock: { clock.now })
+        let (installed, continuation) = AsyncStream<String>.makeStream()
+        let manager = CertificateManager(
+            configuration: ACMEConfiguration(certificateDirectory: dir.path), store: store,
+            resolver: TableResolver(table: [host: ["127.0.0.1"]]), runner: lego, clock: { clock.now }, logger: logger,
+            onInstalled: { host in availability.refresh(); continuation.yield(host) })
+        let (asked, askedContinuation) = AsyncStream<Void>.makeStream()
+        let ready = ReadyBox(onThirdRefusal: { askedContinuation.yield() })
+        let service = CertificateRenewalService(
+            manager: manager, availability: availability,
+            targets: { (1, [host], ["127.0.0.1"]) }, tick: .milliseconds(10), ready: { ready.value }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            // Not ready: the loop asked three times and ran no pass.
+            var askedIterator = asked.makeAsyncIterator()
+            _ = await askedIterator.next()
+            #expect(lego.calls.isEmpty)
+            ready.set()
+            var iterator = installed.makeAsyncIterator()
+            #expect(await iterator.next() == host)
+            #expect(availability.isCovered(host))
+            #expect(lego.calls.count == 1)
+            group.cancelAll()
+        }
+    }
+}
+
+/// A settable flag that reports when it has said "not ready" three times.
+final class ReadyBox: Sendable {
+    private let state = Mutex((ready: false, refusals: 0))
+    private let onThirdRefusal: @Sendable () -> Void
+    init(onThirdRefusal: @escaping @Sendable () -> Void) { self.onThirdRefusal = onThirdRefusal }
+    func set() { state.withLock { $0.ready = true } }
+    var value: Bool {
+        let (ready, refusals) = state.withLock { s -> (Bool, Int) in
+            if !s.ready { s.refusals += 1 }
+            return (s.ready, s.refusals)
+        }
+        if !ready && refusals == 3 { onThirdRefusal() }
+        return ready
+    }
+}
