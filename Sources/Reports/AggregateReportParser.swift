@@ -38,6 +38,10 @@ public enum AggregateReportParser {
         let meta = root.child("report_metadata")
         let orgName = try required(meta, "org_name", "report_metadata/org_name")
         let reportID = try required(meta, "report_id", "report_metadata/report_id")
+        for (field, value) in [("report_metadata/org_name", orgName), ("report_metadata/report_id", reportID)]
+        where value.count > 1024 {
+            throw ReportsError.invalidField(what: what, field: field, value: value, reason: "longer than 1024 characters")
+        }
         func time(_ path: String) throws -> Int64 {
             let text = try required(meta, "date_range/\(path)", "report_metadata/date_range/\(path)")
             guard let value = Int64(text), value >= 0 else {

@@ -26,11 +26,17 @@ public struct ReportSettings: Sendable, Equatable, Codable {
 
 /// A change to some of the ``ReportSettings`` (`nil` = unchanged; ``webhookURL`` `.some(nil)` clears it).
 public struct ReportSettingsChange: Sendable, Equatable {
+    /// New ``ReportSettings/gatePassRate``, or `nil`.
     public var gatePassRate: Double?
+    /// New ``ReportSettings/gateMinMessages``, or `nil`.
     public var gateMinMessages: Int64?
+    /// New ``ReportSettings/rollbackPassRate``, or `nil`.
     public var rollbackPassRate: Double?
+    /// New ``ReportSettings/windowDays``, or `nil`.
     public var windowDays: Int?
+    /// New ``ReportSettings/autopilotInterval``, or `nil`.
     public var autopilotInterval: Int?
+    /// New ``ReportSettings/webhookURL`` (`.some(nil)` removes it), or `nil` for unchanged.
     public var webhookURL: String??
 
     /// Creates a change.

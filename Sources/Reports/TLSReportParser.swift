@@ -31,6 +31,9 @@ public enum TLSReportParser {
         }
         let orgName = try string(root, "organization-name", "organization-name")
         let reportID = try string(root, "report-id", "report-id")
+        for (field, value) in [("organization-name", orgName), ("report-id", reportID)] where value.count > 1024 {
+            throw ReportsError.invalidField(what: what, field: field, value: value, reason: "longer than 1024 characters")
+        }
         let range = root["date-range"] as? [String: Any]
         func date(_ key: String) throws -> Int64 {
             let text = try string(range, key, "date-range/\(key)")

@@ -87,6 +87,13 @@ struct AggregateReportParserTests {
         #expect(error?.category == "invalid-field")
     }
 
+    @Test func testOverlongReportIDRefused() {
+        let long = String(repeating: "x", count: 1025)
+        let error = reportsError { _ = try AggregateReportParser.parse(aggregateXML(id: long, begin: 1, end: 2, rows: []), what: "f.xml") }
+        #expect(error == .invalidField(what: "f.xml", field: "report_metadata/report_id", value: long, reason: "longer than 1024 characters"))
+        #expect(error?.description.contains("has value '\(String(repeating: "x", count: 80))':") == true)
+    }
+
     @Test func testNegativeCountRefused() {
         let data = Data(String(decoding: aggregateXML(id: "x", begin: 1, end: 2, rows: [Row(ip: "192.0.2.1", count: 5, dkim: true, spf: true)]),
                                as: UTF8.self).replacingOccurrences(of: "<count>5</count>", with: "<count>-5</count>").utf8)
