@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the ACME client (`lego`) as a subprocess. A protocol so tests substitute a fake that
 /// writes certificate files without a CA.
@@ -41,27 +42,45 @@ public struct SubprocessACMERunner: ACMEProcessRunner {
         defer { try? log.close() }
         process.standardOutput = log
         process.standardError = log
+        let pid = ProcessIdentifier()
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            guard let id = pid.value else { return }
+            kill(id, SIGTERM)
+            try await Task.sleep(for: .seconds(5))
+            kill(id, SIGKILL)
+        }
+        defer { watchdog.cancel() }
         let status: Int32
         do {
             status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
                 process.terminationHandler = { finished in
+                    pid.value = nil
                     let code = finished.terminationReason == .uncaughtSignal
                         ? 128 + finished.terminationStatus : finished.terminationStatus
                     continuation.resume(returning: code)
                 }
-                do { try process.run() } catch { continuation.resume(throwing: error) }
-                let watchdog = Task { [process] in
-                    try? await Task.sleep(for: timeout)
-                    guard process.isRunning else { return }
-                    process.terminate()
-                    try? await Task.sleep(for: .seconds(5))
-                    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                do {
+                    try process.run()
+                    pid.value = process.processIdentifier
+                } catch {
+                    continuation.resume(throwing: error)
                 }
-                _ = watchdog
             }
         } catch {
             throw .acmeFailed(host: "-", reason: "cannot start \(executable): \(error)")
         }
         return status
+    }
+}
+
+/// The pid of the running child, for the timeout watchdog (cleared once it has exited, so a
+/// reused pid is never signalled).
+private final class ProcessIdentifier: Sendable {
+    private let stored = Mutex<Int32?>(nil)
+    /// The pid, or `nil` before start and after exit.
+    var value: Int32? {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

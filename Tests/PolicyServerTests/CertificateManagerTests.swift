@@ -389,3 +389,30 @@ final class ReadyBox: Sendable {
         return ready
     }
 }
+
+/// The real subprocess runner: environment, log file, exit status, timeout.
+@Suite struct SubprocessACMERunnerTests {
+    @Test func runsWithTheExtraEnvironmentAndLogsOutput() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let log = "\(dir.path)/logs/run.log"
+        let status = try await SubprocessACMERunner().run(
+            executable: "/bin/sh", arguments: ["-c", "echo \"ca=$LEGO_CA_CERTIFICATES\"; echo oops >&2; exit 3"],
+            environment: ["LEGO_CA_CERTIFICATES": "/tmp/x.pem"], logPath: log, timeout: .seconds(30))
+        #expect(status == 3)
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "ca=/tmp/x.pem\noops\n")
+        #expect(CertificateManager.tail(of: log) == "ca=/tmp/x.pem | oops")
+    }
+
+    @Test func killsARunThatOutlivesItsTimeout() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let started = ContinuousClock.now
+        let status = try await SubprocessACMERunner().run(
+            executable: "/bin/sleep", arguments: ["30"], environment: [:], logPath: "\(dir.path)/sleep.log",
+            timeout: .milliseconds(200))
+        // SIGTERM, or SIGKILL 5 s later when the child had SIGTERM blocked (inherited masks).
+        #expect([128 + SIGTERM, 128 + SIGKILL].contains(status))
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
