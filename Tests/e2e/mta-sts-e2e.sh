@@ -17,6 +17,7 @@ WORK=$(mktemp -d /tmp/herald-e2e.XXXXXX)
 H=hosted.herald.test
 R=reports.herald.test
 CUSTOMER=customer.test
+SECOND=second.test
 ELSEWHERE=elsewhere.test
 PASS=0
 FAIL=0
@@ -74,7 +75,7 @@ wait_for() {
 # ---- the inventory: H, R, one customer pointing at us, one pointing elsewhere
 say "work directory $WORK, namespace $NS"
 herald init --zone $H --report-zone $R --ns ns1.$H --policy-address 127.0.0.1 >/dev/null
-for d in $CUSTOMER $ELSEWHERE; do
+for d in $CUSTOMER $SECOND $ELSEWHERE; do
   herald domain add $d >/dev/null
   herald mta-sts set $d --mode enforce --mx "mail.$d" --mx "*.mx.$d" >/dev/null
 done
@@ -92,6 +93,15 @@ _mta-sts     CNAME $CUSTOMER._mta-sts.$H.
 mta-sts      CNAME mta-sts.$H.
 _smtp._tls   CNAME $CUSTOMER._smtp._tls.$H.
 _dmarc       CNAME $CUSTOMER._dmarc.$H.
+ZONE
+cat >"$WORK/zones/$SECOND.zone" <<ZONE
+\$ORIGIN $SECOND.
+\$TTL 300
+@            SOA   ns1.$H. hostmaster.$SECOND. 1 3600 600 1209600 300
+@            NS    ns1.$H.
+@            MX    10 mail.$SECOND.
+_mta-sts     CNAME $SECOND._mta-sts.$H.
+mta-sts      CNAME mta-sts.$H.
 ZONE
 cat >"$WORK/zones/$ELSEWHERE.zone" <<ZONE
 \$ORIGIN $ELSEWHERE.
@@ -139,6 +149,7 @@ wait_for 60 "herald listening" test -s "$WORK/ready.json"
 dig_short() { ns dig @127.0.0.1 +norec +short "$@"; }
 say "waiting for lego to obtain mta-sts.$CUSTOMER through pebble"
 wait_for 120 "certificate for mta-sts.$CUSTOMER installed" test -s "$WORK/certs/mta-sts.$CUSTOMER.crt"
+wait_for 60 "certificate for mta-sts.$SECOND installed" test -s "$WORK/certs/mta-sts.$SECOND.crt"
 wait_for 10 "_mta-sts.$CUSTOMER announced after the certificate" bash -c \
   "ip netns exec $NS dig @127.0.0.1 +norec +short _mta-sts.$CUSTOMER TXT | grep -q STSv1"
 
@@ -176,6 +187,11 @@ ns curl -sS --fail --cacert "$WORK/pebble-root.pem" -D "$WORK/get.headers" -o "$
   || die "curl --cacert pebble-root $url failed"
 check "curl --cacert pebble-root: 200, text/plain, CRLF body with version first" bash -c \
   "head -1 '$WORK/get.headers' | grep -q ' 200' && grep -qi '^content-type: text/plain' '$WORK/get.headers' && head -c 15 '$WORK/policy.txt' | grep -q 'version: STSv1' && grep -q \$'mode: enforce\r' '$WORK/policy.txt'"
+check "curl --cacert pebble-root succeeds for every hosted domain that points at us, each with its own certificate" bash -c \
+  "for d in $CUSTOMER $SECOND; do
+     ip netns exec $NS curl -sS --fail --cacert '$WORK/pebble-root.pem' https://mta-sts.\$d/.well-known/mta-sts.txt | grep -q \"mx: mail.\$d\" || exit 1
+     echo | ip netns exec $NS openssl s_client -connect 127.0.0.1:443 -servername mta-sts.\$d 2>/dev/null | openssl x509 -noout -ext subjectAltName | grep -q \"DNS:mta-sts.\$d\$\" || exit 1
+   done"
 check "HEAD: 200 with the body's Content-Length, no body" bash -c \
   "ip netns exec $NS curl -sS --cacert '$WORK/pebble-root.pem' -I '$url' -o '$WORK/head.out' && head -1 '$WORK/head.out' | grep -q ' 200' && grep -qi \"^content-length: \$(wc -c <'$WORK/policy.txt')\" '$WORK/head.out'"
 check "no redirects anywhere (HTTPS policy path, unknown path, plain HTTP)" bash -c \
@@ -186,8 +202,8 @@ check "unknown Host over a valid TLS session → 404, never another customer's p
   "out=\$(ip netns exec $NS curl -s --cacert '$WORK/pebble-root.pem' -H 'Host: mta-sts.unknown.test' -w '%{http_code}' '$url'); echo \"\$out\"; case \"\$out\" in *404) ! echo \"\$out\" | grep -q STSv1;; *) exit 1;; esac"
 check "wrong SNI ($ELSEWHERE, no certificate): handshake fails, no customer certificate offered" bash -c \
   "! ip netns exec $NS curl -s --cacert '$WORK/pebble-root.pem' -o /dev/null 'https://mta-sts.$ELSEWHERE/.well-known/mta-sts.txt' --resolve mta-sts.$ELSEWHERE:443:127.0.0.1 &&
-   ! (echo | ip netns exec $NS openssl s_client -connect 127.0.0.1:443 -servername mta-sts.$ELSEWHERE 2>&1 | grep -q 'mta-sts.$CUSTOMER') &&
-   ! (echo | ip netns exec $NS openssl s_client -connect 127.0.0.1:443 -noservername 2>&1 | grep -q 'mta-sts.$CUSTOMER')"
+   ! (echo | ip netns exec $NS openssl s_client -connect 127.0.0.1:443 -servername mta-sts.$ELSEWHERE 2>&1 | grep -Eq 'mta-sts.($CUSTOMER|$SECOND)') &&
+   ! (echo | ip netns exec $NS openssl s_client -connect 127.0.0.1:443 -noservername 2>&1 | grep -Eq 'mta-sts.($CUSTOMER|$SECOND)')"
 check "HTTP-01 listener: path traversal and other paths → 404" bash -c \
   "for p in /.well-known/acme-challenge/..%2F..%2Fherald.sqlite /.well-known/acme-challenge/x.y /.well-known/acme-challenge/missing /; do
      c=\$(ip netns exec $NS curl -s --path-as-is -o /dev/null -w '%{http_code}' \"http://127.0.0.1:80\$p\"); echo \"\$p -> \$c\"; [ \"\$c\" = 404 ] || exit 1; done"
