@@ -160,7 +160,12 @@ public final class CertificateManager: Sendable {
         defer { state.hosts[host] = record }
         let reason: String
         switch decide(host: host, state: record, now: now) {
-        case .current(let notAfter): return .current(notAfter: notAfter)
+        case .current(let notAfter):
+            // A usable certificate (possibly installed by hand) makes old failures moot.
+            record.lastError = nil
+            record.consecutiveFailures = 0
+            record.nextAttempt = nil
+            return .current(notAfter: notAfter)
         case .backingOff(let until): return .backingOff(until: until)
         case .due(let why): reason = why
         }
