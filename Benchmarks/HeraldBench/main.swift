@@ -1,10 +1,16 @@
 // herald-bench: measures `herald build` at scale (issue 3). Prints figures; asserts nothing.
 //
-//   herald-bench spf-build --domains 10000 --resolver 127.0.0.1:PORT --db /tmp/bench.sqlite
+//   herald-bench --domains 10000 --resolver 127.0.0.1:PORT --db /tmp/bench.sqlite
+//   herald-bench inventory --domains 100000 --offline-zone Zones/esp-snapshot.zone --db DB [--mta-sts]
 //
 // Creates an inventory of N customer domains, each approving 3–6 providers from the ESP
 // snapshot (seeded, reproducible), then times one full build against the upstream resolver
 // (a local authoritative server over real UDP), counting every upstream question.
+//
+// The `inventory` mode (issue 4, Benchmarks/dns-vs-nsd.sh) only makes the inventory (with
+// `--mta-sts`, every domain also hosts an MTA-STS policy in `testing` mode, so it has all four
+// TXT records: DMARC, SPF, MTA-STS id, TLS-RPT), builds it once from the offline zone file and
+// keeps the database for `herald serve` and `herald zone export`.
 import Foundation
 import Inventory
 import RecordBuilder
@@ -37,7 +43,9 @@ func argument(_ name: String, _ fallback: String? = nil) -> String {
 }
 
 let domains = Int(argument("--domains", "10000"))!
-let resolver = argument("--resolver")
+let inventoryMode = CommandLine.arguments.dropFirst().first == "inventory"
+let resolver = inventoryMode ? "" : argument("--resolver")
+let withMTASTS = CommandLine.arguments.contains("--mta-sts")
 let dbPath = argument("--db", NSTemporaryDirectory() + "herald-bench-\(getpid()).sqlite")
 let providers = ["google-workspace", "microsoft-365", "sendgrid", "mailchimp", "mandrill", "amazon-ses",
                  "mailgun", "postmark", "zendesk", "marketo", "salesforce", "brevo"]
@@ -60,11 +68,24 @@ let setupStart = ContinuousClock.now
 for i in 0..<domains {
     let count = Int.random(in: 3...6, using: &seeded)
     let chosen = Array(providers.shuffled(using: &seeded).prefix(count))
-    _ = try inventory.addDomain(InventoryName(parsing: "customer\(i).example", argument: "domain"),
+    let name = try InventoryName(parsing: "customer\(i).example", argument: "domain")
+    var changes = DomainChanges()
+    if withMTASTS { changes.mxPatterns = .set([try MXPattern(parsing: "mx.customer\(i).example", argument: "mx")]) }
+    _ = try inventory.addDomain(name, changes: changes,
                                 senders: try chosen.map { try SenderSlug(parsing: $0, argument: "sender") },
                                 actor: "bench", now: now)
+    if withMTASTS { _ = try inventory.setMTASTS(name, mode: .testing, actor: "bench", now: now) }
 }
 let setup = ContinuousClock.now - setupStart
+
+if inventoryMode {
+    let zonePath = argument("--offline-zone")
+    let start = ContinuousClock.now
+    let outcomes = try await Publisher(inventory: inventory).build(source: try ZoneFileSource(path: zonePath), now: now)
+    let failed = outcomes.filter { if case .failed = $0.status { return true }; return false }.count
+    print("inventory \(dbPath): \(domains) domains (\(failed) failed builds), setup \(setup), build \(ContinuousClock.now - start)")
+    exit(failed == 0 ? 0 : 1)
+}
 
 // Phases on their own, for the breakdown (a warm-up of the same code paths).
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
