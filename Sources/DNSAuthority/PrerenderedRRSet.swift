@@ -7,7 +7,10 @@ import DNSCore
 /// RDATA (RFC 1035 §4.1.3); `recordEnds[i]` is the end offset of record `i` in `body`.
 /// The owner is written by the responder in front of each record, normally as a 2-octet
 /// compression pointer.
-public struct PrerenderedRRSet: Sendable {
+///
+/// A class, so that handing an RRset from the zone to the writer costs one retain, not one
+/// per stored array.
+public final class PrerenderedRRSet: Sendable {
     /// The RRset's type.
     public let type: RRType
     /// The records, in the order they are sent.

@@ -82,7 +82,7 @@ public struct Responder: Sendable {
     }
 
     /// Answers one query read in place from raw memory (the transport's receive buffer): the
-    /// query is not copied, and the only allocation is the response.
+    /// query is not copied; the response is a new array.
     ///
     /// - Parameters:
     ///   - query: the query message as received (for TCP, without the 2-octet length); only
@@ -91,22 +91,59 @@ public struct Responder: Sendable {
     ///   - snapshot: the zones to answer from.
     /// - Returns: the response message, or nil when the query must be dropped.
     public func respond(to query: UnsafeRawBufferPointer, transport: Transport, snapshot: ZoneSnapshot) -> [UInt8]? {
+        let capacity = responseCapacity(for: transport)
+        var length: Int?
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            length = respond(to: query, transport: transport, snapshot: snapshot, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = length ?? 0
+        }
+        guard length != nil else { return nil }
+        guard bytes.capacity > 4 * bytes.count + 4096 else { return bytes }
+        // A TCP-sized buffer is not kept for a small answer.
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            initialized = buffer.initialize(from: bytes).1
+        }
+    }
+
+    /// The buffer size that always holds a whole answer for `transport` (``respond(to:transport:snapshot:into:)``
+    /// never truncates below the transport's limit with a buffer this large), octets.
+    public func responseCapacity(for transport: Transport) -> Int {
+        transport == .tcp ? 65535 : max(ResponseWriter.minimumBuffer, configuration.maxUDPPayload)
+    }
+
+    /// Answers one query into the caller's buffer: no allocation at all on the answer path.
+    ///
+    /// The response size limit is the transport's (UDP: the EDNS-negotiated size capped by
+    /// `maxUDPPayload`; TCP: 65535) or the buffer's size, whichever is smaller; an RRset that
+    /// does not fit is left out whole and TC=1 set, as for the transport limit. Give
+    /// ``responseCapacity(for:)`` octets to never truncate below the transport's limit.
+    ///
+    /// - Parameters:
+    ///   - query: the query message as received (for TCP, without the 2-octet length); only
+    ///     read during the call.
+    ///   - transport: `.udp` or `.tcp`.
+    ///   - snapshot: the zones to answer from.
+    ///   - buffer: where the response is written; at least 512 octets.
+    /// - Returns: the response length in octets (written at the start of `buffer`), or nil
+    ///   when the query must be dropped.
+    public func respond(to query: UnsafeRawBufferPointer, transport: Transport, snapshot: ZoneSnapshot,
+                        into buffer: UnsafeMutableRawBufferPointer) -> Int? {
         switch ParsedQuery.parse(query) {
         case .drop:
             return nil
         case let .notImplemented(_, flags):
-            var writer = ResponseWriter(query: query, questionEnd: nil, limit: 512, reserve: 0)
+            var writer = ResponseWriter(query: query, questionEnd: nil, limit: 512, reserve: 0, into: buffer)
             // QR, the opcode echoed, RCODE NOTIMP; every other flag clear (RFC 8906 §3.1.4).
             return writer.finish(flags: 0x8000 | (flags & 0x7800) | UInt16(RCode.notImp.rawValue), opt: nil)
         case let .formatError(_, flags, questionEnd):
-            var writer = ResponseWriter(query: query, questionEnd: questionEnd, limit: 65535, reserve: 0)
+            var writer = ResponseWriter(query: query, questionEnd: questionEnd, limit: 65535, reserve: 0, into: buffer)
             return writer.finish(flags: responseFlags(flags, rcode: .formErr, authoritative: false, truncated: false), opt: nil)
         case let .query(parsed):
             do {
-                return try answer(parsed, query: query, transport: transport, snapshot: snapshot)
+                return try answer(parsed, query: query, transport: transport, snapshot: snapshot, into: buffer)
             } catch {
                 // The one place an unexpected error becomes SERVFAIL.
-                var writer = ResponseWriter(query: query, questionEnd: parsed.questionEnd, limit: 65535, reserve: 0)
+                var writer = ResponseWriter(query: query, questionEnd: parsed.questionEnd, limit: 65535, reserve: 0, into: buffer)
                 return writer.finish(flags: responseFlags(parsed.flags, rcode: .servFail, authoritative: false, truncated: false),
                                      opt: optFields(parsed, extendedRCode: 0))
             }
@@ -140,10 +177,10 @@ public struct Responder: Sendable {
 
     /// Steps 4–7 for a well-formed query.
     private func answer(_ parsed: ParsedQuery, query: UnsafeRawBufferPointer, transport: Transport,
-                        snapshot: ZoneSnapshot) throws -> [UInt8] {
+                        snapshot: ZoneSnapshot, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let reserve = parsed.edns == nil ? 0 : ResponseWriter.optSize
         var writer = ResponseWriter(query: query, questionEnd: parsed.questionEnd,
-                                    limit: sizeLimit(parsed, transport: transport), reserve: reserve)
+                                    limit: sizeLimit(parsed, transport: transport), reserve: reserve, into: buffer)
 
         // EDNS version other than 0: BADVERS (extended RCODE 16 = OPT 1, header 0).
         if let edns = parsed.edns, edns.version != 0 {
@@ -151,7 +188,7 @@ public struct Responder: Sendable {
                                  opt: optFields(parsed, extendedRCode: 1))
         }
 
-        func refused(_ writer: inout ResponseWriter) -> [UInt8] {
+        func refused(_ writer: inout ResponseWriter) -> Int {
             writer.finish(flags: responseFlags(parsed.flags, rcode: .refused, authoritative: false, truncated: false),
                           opt: optFields(parsed, extendedRCode: 0))
         }

@@ -1,13 +1,19 @@
 import DNSCore
 
-/// Assembles a response by copying the query's question and appending pre-rendered RRsets,
-/// keeping whole RRsets only and recording truncation (RFC 1035 §4.1; RFC 2181 §9).
+/// Assembles a response in a caller's buffer by copying the query's question and appending
+/// pre-rendered RRsets, keeping whole RRsets only and recording truncation (RFC 1035 §4.1;
+/// RFC 2181 §9). Writes with plain memory copies: no allocation, no per-octet checks.
 struct ResponseWriter {
     /// Size of the OPT record we append: root, TYPE, CLASS, TTL, RDLENGTH 0.
     static let optSize = 11
+    /// The smallest buffer a writer accepts: the 512 octets every transport allows
+    /// (header and question take at most 12 + 255 + 4).
+    static let minimumBuffer = 512
 
-    /// The bytes so far: header (counts filled by `finish`), question, records.
-    private(set) var bytes: [UInt8]
+    /// The output buffer's first octet.
+    private let base: UnsafeMutablePointer<UInt8>
+    /// Octets written so far: header (counts filled by `finish`), question, records.
+    private(set) var count: Int
     /// The size limit for everything except the reserved OPT.
     private let limit: Int
     /// Records in the answer section.
@@ -21,19 +27,24 @@ struct ResponseWriter {
     /// the query's question bytes `12..<questionEnd` copied verbatim (case preserved).
     ///
     /// - Parameters:
-    ///   - limit: maximum response size in octets, including `reserve`.
+    ///   - limit: maximum response size in octets, including `reserve`; lowered to the
+    ///     buffer's size when that is smaller.
     ///   - reserve: octets kept free for the OPT record.
-    init(query: UnsafeRawBufferPointer, questionEnd: Int?, limit: Int, reserve: Int) {
+    ///   - buffer: where the response goes; at least ``minimumBuffer`` octets.
+    init(query: UnsafeRawBufferPointer, questionEnd: Int?, limit: Int, reserve: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= Self.minimumBuffer, "response buffer below 512 octets")
         let end = questionEnd ?? DNSHeader.size
-        bytes = []
-        bytes.reserveCapacity(min(limit, 512))
-        bytes.append(query[0])
-        bytes.append(query[1])
-        for _ in 0..<3 { bytes.append(0) }
-        bytes.append(questionEnd == nil ? 0 : 1)
-        for _ in 0..<6 { bytes.append(0) }
-        if end > DNSHeader.size { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: query[DNSHeader.size..<end])) }
-        self.limit = limit - reserve
+        base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        base.update(repeating: 0, count: DNSHeader.size)
+        base[0] = query[0]
+        base[1] = query[1]
+        base[5] = questionEnd == nil ? 0 : 1
+        if end > DNSHeader.size {
+            UnsafeMutableRawPointer(base + DNSHeader.size)
+                .copyMemory(from: query.baseAddress! + DNSHeader.size, byteCount: end - DNSHeader.size)
+        }
+        count = end
+        self.limit = min(limit, buffer.count) - reserve
     }
 
     /// Which section an RRset goes to.
@@ -48,24 +59,32 @@ struct ResponseWriter {
         if truncated { return nil }
         let usePointer = ownerOffset < 0x3FFF
         let ownerSize = usePointer ? 2 : ownerLength
-        guard bytes.count + set.wireSize(ownerSize: ownerSize) <= limit else {
+        guard count + set.wireSize(ownerSize: ownerSize) <= limit else {
             truncated = true
             return nil
         }
         var firstRDATA = -1
         var start = 0
-        for end in set.recordEnds {
-            if usePointer {
-                bytes.append(0xC0 | UInt8(ownerOffset >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: ownerOffset))
-            } else {
-                let owner = Array(bytes[ownerOffset..<(ownerOffset + ownerLength)])
-                bytes.append(contentsOf: owner)
+        var position = count
+        let base = self.base
+        set.body.withUnsafeBufferPointer { body in
+            for end in set.recordEnds {
+                if usePointer {
+                    base[position] = 0xC0 | UInt8(ownerOffset >> 8)
+                    base[position + 1] = UInt8(truncatingIfNeeded: ownerOffset)
+                    position += 2
+                } else {
+                    // The owner lies earlier in the same buffer: no overlap.
+                    (base + position).update(from: base + ownerOffset, count: ownerLength)
+                    position += ownerLength
+                }
+                if firstRDATA < 0 { firstRDATA = position + 10 }
+                (base + position).update(from: body.baseAddress! + start, count: end - start)
+                position += end - start
+                start = end
             }
-            if firstRDATA < 0 { firstRDATA = bytes.count + 10 }
-            bytes.append(contentsOf: set.body[start..<end])
-            start = end
         }
+        count = position
         switch section {
         case .answer: answerCount += set.recordEnds.count
         case .authority: authorityCount += set.recordEnds.count
@@ -76,29 +95,33 @@ struct ResponseWriter {
     /// Writes the flags and counts and appends the OPT record when `opt` is given:
     /// `payload` advertised, `extendedRCode` in the TTL's first octet, version 0, DO as
     /// given, no options (RFC 6891 §6.1.2, §6.1.3).
-    mutating func finish(flags: UInt16, opt: (payload: Int, extendedRCode: UInt8, dnssecOK: Bool)?) -> [UInt8] {
-        bytes[2] = UInt8(flags >> 8)
-        bytes[3] = UInt8(truncatingIfNeeded: flags)
-        bytes[6] = UInt8(answerCount >> 8)
-        bytes[7] = UInt8(truncatingIfNeeded: answerCount)
-        bytes[8] = UInt8(authorityCount >> 8)
-        bytes[9] = UInt8(truncatingIfNeeded: authorityCount)
+    ///
+    /// - Returns: the response's length in octets.
+    mutating func finish(flags: UInt16, opt: (payload: Int, extendedRCode: UInt8, dnssecOK: Bool)?) -> Int {
+        base[2] = UInt8(flags >> 8)
+        base[3] = UInt8(truncatingIfNeeded: flags)
+        base[6] = UInt8(answerCount >> 8)
+        base[7] = UInt8(truncatingIfNeeded: answerCount)
+        base[8] = UInt8(authorityCount >> 8)
+        base[9] = UInt8(truncatingIfNeeded: authorityCount)
         if let opt {
-            bytes[11] = 1
+            base[11] = 1
             // Root owner, TYPE 41, CLASS = payload, TTL = extended RCODE, version 0, DO, Z;
-            // RDLENGTH 0. Appended octet by octet: an array literal here would allocate.
-            bytes.append(0)
-            bytes.append(0)
-            bytes.append(41)
-            bytes.append(UInt8(truncatingIfNeeded: opt.payload >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: opt.payload))
-            bytes.append(opt.extendedRCode)
-            bytes.append(0)
-            bytes.append(opt.dnssecOK ? 0x80 : 0)
-            bytes.append(0)
-            bytes.append(0)
-            bytes.append(0)
+            // RDLENGTH 0 (the space was reserved at init).
+            let o = base + count
+            o[0] = 0
+            o[1] = 0
+            o[2] = 41
+            o[3] = UInt8(truncatingIfNeeded: opt.payload >> 8)
+            o[4] = UInt8(truncatingIfNeeded: opt.payload)
+            o[5] = opt.extendedRCode
+            o[6] = 0
+            o[7] = opt.dnssecOK ? 0x80 : 0
+            o[8] = 0
+            o[9] = 0
+            o[10] = 0
+            count += Self.optSize
         }
-        return bytes
+        return count
     }
 }

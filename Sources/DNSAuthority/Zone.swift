@@ -19,8 +19,12 @@ public struct Zone: Sendable {
         let soaData: SOAData
         let negativeTTL: UInt32
         let records: [ResourceRecord]
-        /// Owner key (lowercase wire) → node; includes empty non-terminals.
-        let nodes: [WireKey: ZoneNode]
+        /// Every owner's node, including empty non-terminals, in no particular order.
+        let nodes: [ZoneNode]
+        /// Owner name (wire, any case) → index into `nodes` and `nodeSets`.
+        let table: NameTable
+        /// `nodes[i].rrsets`, read by lookups without touching the node's name.
+        let nodeSets: [[PrerenderedRRSet]]
         /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
         let negativeSOA: PrerenderedRRSet
         let addressSetTTL: UInt32
@@ -39,7 +43,10 @@ public struct Zone: Sendable {
             self.soaData = soaData
             self.negativeTTL = negativeTTL
             self.records = records
-            self.nodes = nodes
+            let list = Array(nodes.values)
+            self.nodes = list
+            self.table = NameTable(names: list.map(\.name.key))
+            self.nodeSets = list.map(\.rrsets)
             self.negativeSOA = negativeSOA
             self.addressSetTTL = addressSetTTL
             self.addressSets = addressSets
@@ -94,11 +101,11 @@ public struct Zone: Sendable {
     }
 
     /// Whether `name` exists in the zone, with data or as an empty non-terminal.
-    public func contains(_ name: DNSName) -> Bool { storage.nodes[WireKey(name.key)] != nil }
+    public func contains(_ name: DNSName) -> Bool { name.key.withUnsafeBytes { storage.table.index(of: $0) } != nil }
 
     /// The owner names that are empty non-terminals, in canonical order (C34).
     public var emptyNonTerminals: [DNSName] {
-        storage.nodes.values.filter(\.isEmptyNonTerminal).map(\.name).sorted()
+        storage.nodes.filter(\.isEmptyNonTerminal).map(\.name).sorted()
     }
 
     /// Looks `name`/`type` up in this zone alone, without chasing CNAMEs
@@ -134,15 +141,19 @@ public struct Zone: Sendable {
     /// below an address-set apex are answered from its table (see `addressSetLookup`).
     func node(forKey key: UnsafeRawBufferPointer, type: RRType) -> NodeLookup {
         if !storage.addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
-        guard let node = storage.nodes[WireKey(borrowing: key)] else { return .nxDomain }
-        if node.isEmptyNonTerminal { return .noData }
-        if type == .any {
-            if let cname = node.rrset(.cname) { return .found(cname) }
-            return .found(node.rrsets[0])
+        guard let index = storage.table.index(of: key) else { return .nxDomain }
+        return storage.nodeSets.withUnsafeBufferPointer { nodeSets in
+            nodeSets[index].withUnsafeBufferPointer { sets -> NodeLookup in
+                if sets.isEmpty { return .noData }   // an empty non-terminal
+                var cname: PrerenderedRRSet?
+                for set in sets {
+                    if set.type == type { return .found(set) }
+                    if set.type == .cname { cname = set }
+                }
+                if let cname { return type == .any ? .found(cname) : .cname(cname) }
+                return type == .any ? .found(sets[0]) : .noData
+            }
         }
-        if let set = node.rrset(type) { return .found(set) }
-        if let cname = node.rrset(.cname) { return .cname(cname) }
-        return .noData
     }
 
     /// Answers a name at or below an address-set apex from the table, or returns nil when
