@@ -132,7 +132,16 @@ let package = Package(
             resources: []
         ),
         .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Inventory", "RecordBuilder"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: [
+                "Reports", "Inventory", "RecordBuilder",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "DNSServerTests",
             dependencies: [

@@ -45,25 +45,30 @@ public struct SubprocessACMERunner: ACMEProcessRunner {
         let pid = ProcessIdentifier()
         let watchdog = Task {
             try await Task.sleep(for: timeout)
-            guard let id = pid.value else { return }
+            // Under load the child may still be starting (fork/exec): wait for its pid unless
+            // it has already exited, so a slow start never escapes the timeout.
+            while case .notStarted = pid.state { try await Task.sleep(for: .milliseconds(20)) }
+            guard case .running(let id) = pid.state else { return }
             kill(id, SIGTERM)
             try await Task.sleep(for: .seconds(5))
-            kill(id, SIGKILL)
+            guard case .running(let again) = pid.state else { return }
+            kill(again, SIGKILL)
         }
         defer { watchdog.cancel() }
         let status: Int32
         do {
             status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
                 process.terminationHandler = { finished in
-                    pid.value = nil
+                    pid.exited()
                     let code = finished.terminationReason == .uncaughtSignal
                         ? 128 + finished.terminationStatus : finished.terminationStatus
                     continuation.resume(returning: code)
                 }
                 do {
                     try process.run()
-                    pid.value = process.processIdentifier
+                    pid.started(process.processIdentifier)
                 } catch {
+                    pid.exited()
                     continuation.resume(throwing: error)
                 }
             }
@@ -74,13 +79,17 @@ public struct SubprocessACMERunner: ACMEProcessRunner {
     }
 }
 
-/// The pid of the running child, for the timeout watchdog (cleared once it has exited, so a
-/// reused pid is never signalled).
+/// The child's state, for the timeout watchdog: its pid only while it runs, so a reused pid is
+/// never signalled (an exit seen before `started` wins).
 private final class ProcessIdentifier: Sendable {
-    private let stored = Mutex<Int32?>(nil)
-    /// The pid, or `nil` before start and after exit.
-    var value: Int32? {
-        get { stored.withLock { $0 } }
-        set { stored.withLock { $0 = newValue } }
+    enum State: Sendable { case notStarted, running(Int32), exited }
+    private let stored = Mutex<State>(.notStarted)
+    /// The current state.
+    var state: State { stored.withLock { $0 } }
+    /// Records the pid after `Process.run()`, unless the child has already exited.
+    func started(_ pid: Int32) {
+        stored.withLock { if case .notStarted = $0 { $0 = .running(pid) } }
     }
+    /// Records the exit (or a failed start).
+    func exited() { stored.withLock { $0 = .exited } }
 }
