@@ -65,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("RRL: every Nth limited response is sent truncated (TC=1) so real clients retry over TCP; 0 drops all.", valueName: "N"))
     var rrlSlip = 2
 
+    @Option(name: .long, help: ArgumentHelp("DNS event-loop threads, each with its own SO_REUSEPORT UDP socket (default: the CPUs this process may run on, so taskset is honoured).", valueName: "N"))
+    var threads: Int?
+
     @Flag(name: .long, help: "Log every DNS query at debug level (client, qname, qtype, rcode, transport); raises --log-level to debug.")
     var logQueries = false
 
@@ -80,6 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...100).contains(rrlSlip) else {
             throw ValidationError("--rrl-slip '\(rrlSlip)': must be 0…100")
+        }
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads '\(threads)': must be 1…256")
         }
         var logger = Logger(label: "herald")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -126,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dnsServer = DNSServer(
             configuration: DNSServerConfiguration(
                 host: dnsHost, port: dnsPort,
+                threads: threads ?? DNSServerConfiguration.availableCores,
                 rateLimit: rrl ? RateLimit(responsesPerSecond: rrlRate, slip: rrlSlip) : nil,
                 queryLogging: logQueries),
             handler: SnapshotQueryHandler(responder: responder, reference: reference), logger: dnsLogger,
@@ -155,14 +162,35 @@ struct ServeCommand: AsyncParsableCommand {
             }
             services.append(server)
         }
+        // The banner is printed once every listener is bound, with the bound ports (port 0
+        // asked for means a kernel-chosen one).
+        let origins = first.zones.zones.map(\.origin.description).joined(separator: ", ")
+        let serial = first.serial
+        ready.onReady { dnsPort, httpsPort in
+            let httpsText = httpsPort.map { ", https \(httpsAddress?.0 ?? ""):\($0)" } ?? ""
+            FileHandle.standardOutput.write(Data("herald: serving \(origins) serial \(serial) on dns \(dnsHost):\(dnsPort)\(httpsText)\n".utf8))
+        }
         ready.dnsBound()
-        FileHandle.standardOutput.write(Data("herald: serving \(first.zones.zones.map(\.origin.description).joined(separator: ", ")) serial \(first.serial) on dns \(dnsHost):\(boundDNS)\(httpsAddress.map { ", https \($0.0):\($0.1)" } ?? "")\n".utf8))
+        // A service that fails or returns early (e.g. the HTTPS listener cannot bind) shuts the
+        // whole group down gracefully, so serve exits instead of running half-started; plain
+        // cancellation would wait on services that only honour graceful shutdown.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                services: services.map {
+                    ServiceGroupConfiguration.ServiceConfiguration(
+                        service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            if let (host, port) = httpsAddress, !ready.httpsIsBound {
+                throw ServeListenError(option: "--https", address: "\(host):\(port)", underlying: error)
+            }
+            throw error
+        }
     }
 
     /// Splits `ADDR:PORT` (`127.0.0.1:53`, `[::1]:53`, `:53` = all IPv4 addresses).
@@ -191,7 +219,8 @@ final class ReadyFile: Sendable {
     let path: String?
     let dnsPort: Int
     let expectHTTPS: Bool
-    private let state = Mutex<(dns: Bool, https: Int?)>((false, nil))
+    private let state = Mutex<(dns: Bool, https: Int?, announced: Bool)>((false, nil, false))
+    private let announce = Mutex<(@Sendable (Int, Int?) -> Void)?>(nil)
 
     init(path: String?, dnsPort: Int, expectHTTPS: Bool) {
         self.path = path
@@ -199,16 +228,35 @@ final class ReadyFile: Sendable {
         self.expectHTTPS = expectHTTPS
     }
 
+    /// Called once, when every expected listener is bound, with the DNS and HTTPS ports.
+    func onReady(_ body: @escaping @Sendable (Int, Int?) -> Void) { announce.withLock { $0 = body } }
     func dnsBound() { state.withLock { $0.dns = true }; writeIfReady() }
     func httpsBound(_ port: Int) { state.withLock { $0.https = port }; writeIfReady() }
+    /// Whether the HTTPS listener has reported its bound port.
+    var httpsIsBound: Bool { state.withLock { $0.https != nil } }
 
     private func writeIfReady() {
-        guard let path else { return }
-        let (dns, https) = state.withLock { ($0.dns, $0.https) }
+        let (dns, https, first) = state.withLock { s -> (Bool, Int?, Bool) in
+            let complete = s.dns && (!expectHTTPS || s.https != nil)
+            let first = complete && !s.announced
+            if first { s.announced = true }
+            return (s.dns, s.https, first)
+        }
         guard dns, !expectHTTPS || https != nil else { return }
+        if first, let body = announce.withLock({ $0 }) { body(dnsPort, https) }
+        guard let path else { return }
         let json = "{\"dns_port\":\(dnsPort),\"https_port\":\(https.map(String.init) ?? "null")}\n"
         let tmp = path + ".tmp"
         try? json.write(toFile: tmp, atomically: false, encoding: .utf8)
         rename(tmp, path)
     }
+}
+
+/// A listener `herald serve` was asked for could not be opened; names the option and address.
+struct ServeListenError: Error, CustomStringConvertible {
+    let option: String
+    let address: String
+    let underlying: any Error
+
+    var description: String { "\(option) '\(address)': cannot listen: \(underlying)" }
 }

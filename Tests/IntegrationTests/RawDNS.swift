@@ -100,7 +100,7 @@ enum RawDNS {
         [UInt8(message.count >> 8), UInt8(message.count & 0xFF)] + message
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
