@@ -124,10 +124,19 @@ struct DomainView: Encodable {
         out += Output.fields(pairs)
         out += "\n\nthe customer publishes:\n"
         out += Output.table(["OWNER", "TYPE", "VALUE"], customerRecords.map { [$0.owner, $0.type, $0.value] })
-        if let records = published?.records, !records.isEmpty {
-            out += "\n\nserved records (last good build):\n"
-            out += Output.table(["OWNER", "TXT"], records.map { [$0.owner, $0.strings.map { "\"\($0)\"" }.joined(separator: " ")] })
+        // Only SPF comes from the last good build; DMARC, MTA-STS and TLS-RPT are generated from
+        // the settings above at every reload, so the build's copy of them may be out of date.
+        func bare(_ name: String) -> String { String(name.lowercased().drop(while: { $0 == "." }).reversed().drop(while: { $0 == "." }).reversed()) }
+        let spfOwner = bare(hostedNames.spf)
+        let spfRecords = (published?.records ?? []).filter { r in
+            let owner = bare(r.owner)
+            return owner == spfOwner || owner.hasSuffix("." + spfOwner)
         }
+        if !spfRecords.isEmpty {
+            out += "\n\nSPF records served (last good build):\n"
+            out += Output.table(["OWNER", "TXT"], spfRecords.map { [$0.owner, $0.strings.map { "\"\($0)\"" }.joined(separator: " ")] })
+        }
+        out += "\n\nDMARC, MTA-STS and TLS-RPT records follow the settings above; 'herald records \(d.name.text)' prints them as served."
         return out
     }
 }
