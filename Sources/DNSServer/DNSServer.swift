@@ -9,6 +9,10 @@ import Synchronization
 
 /// The authoritative responder's UDP and TCP listeners on one address (RFC 1035 §4.2, RFC 7766).
 ///
+/// UDP: one SO_REUSEPORT socket per thread. On Linux each is a ``BatchedUDPSocket`` (its own
+/// thread, `recvmmsg`/`sendmmsg`, no allocation per query) unless
+/// ``DNSServerConfiguration/batchedUDP`` is off; elsewhere an NIO datagram channel. TCP: NIO.
+///
 /// `start()` binds and returns the port; `run()` (the `Service` entry point) starts if needed and
 /// serves until graceful shutdown, then closes the sockets. Every message goes through one
 /// ``QueryPipeline``: counted and timed in ``DNSServerMetrics``, UDP answers rate limited by
@@ -25,6 +29,9 @@ public final class DNSServer: Service, Sendable {
     let pipeline: QueryPipeline
     let group: MultiThreadedEventLoopGroup
     let state = Mutex<[Channel]>([])
+    #if os(Linux)
+    let udpSockets = Mutex<[BatchedUDPSocket]>([])
+    #endif
     let tcpConnections = ManagedConnectionCount()
 
     /// - Parameters:
@@ -52,14 +59,14 @@ public final class DNSServer: Service, Sendable {
     /// - Throws: ``DNSServerError/bindFailed(transport:address:underlying:)``.
     @discardableResult
     public func start() async throws -> Int {
-        if let port = state.withLock({ $0.first?.localAddress?.port }) { return port }
+        if let channels = state.withLock({ $0.isEmpty ? nil : $0 }) { return boundPort(channels) }
         var lastError: Error?
         // With port 0, the UDP port the kernel picks may be taken for TCP; try a few times.
         for _ in 0..<8 {
             do {
                 let channels = try await bindAll()
                 state.withLock { $0 = channels }
-                let port = channels.first?.localAddress?.port ?? configuration.port
+                let port = boundPort(channels)
                 logger.info("dns listening", metadata: ["address": "\(configuration.host):\(port)"])
                 return port
             } catch {
@@ -71,6 +78,11 @@ public final class DNSServer: Service, Sendable {
     }
 
     private func bindAll() async throws -> [Channel] {
+        #if os(Linux)
+        if configuration.batchedUDP && BatchedUDPSocket.isAvailable {
+            return try await bindBatched()
+        }
+        #endif
         var channels: [Channel] = []
         do {
             let first = try await bindUDP(port: configuration.port, loop: group.next())
@@ -85,6 +97,50 @@ public final class DNSServer: Service, Sendable {
             for c in channels { try? await c.close() }
             throw error
         }
+    }
+
+    #if os(Linux)
+    /// Binds the batched UDP sockets, then TCP on the same port; starts the UDP threads.
+    private func bindBatched() async throws -> [Channel] {
+        var sockets: [BatchedUDPSocket] = []
+        do {
+            let address: SocketAddress
+            do {
+                address = try SocketAddress(ipAddress: configuration.host, port: configuration.port)
+            } catch {
+                throw DNSServerError.bindFailed(transport: "udp", address: "\(configuration.host):\(configuration.port)", underlying: "\(error)")
+            }
+            let first = try BatchedUDPSocket(address: address, batch: configuration.udpBatch, pipeline: pipeline)
+            sockets.append(first)
+            let bound = try SocketAddress(ipAddress: configuration.host, port: first.port)
+            for _ in 1..<configuration.threads {
+                sockets.append(try BatchedUDPSocket(address: bound, batch: configuration.udpBatch, pipeline: pipeline))
+            }
+            let tcp = try await bindTCP(port: first.port)
+            for socket in sockets { socket.start() }
+            udpSockets.withLock { $0 = sockets }
+            return [tcp]
+        } catch {
+            // Unstarted sockets close when released.
+            throw error
+        }
+    }
+    #endif
+
+    /// The bound UDP port (the TCP port too).
+    private func boundPort(_ channels: [Channel]) -> Int {
+        #if os(Linux)
+        if let socket = udpSockets.withLock({ $0.first }) { return socket.port }
+        #endif
+        return channels.first?.localAddress?.port ?? configuration.port
+    }
+
+    /// Stops the batched UDP threads, if any.
+    private func stopUDPSockets() {
+        #if os(Linux)
+        let sockets: [BatchedUDPSocket] = udpSockets.withLock { s in defer { s = [] }; return s }
+        for socket in sockets { socket.stop() }
+        #endif
     }
 
     private func bindUDP(port: Int, loop: EventLoop) async throws -> Channel {
@@ -152,6 +208,7 @@ public final class DNSServer: Service, Sendable {
         } onGracefulShutdown: {
             self.stopListening()
         }
+        stopUDPSockets()
         try? await group.shutdownGracefully()
     }
 
@@ -159,12 +216,14 @@ public final class DNSServer: Service, Sendable {
     public func stopListening() {
         let channels = state.withLock { $0 }
         for c in channels { c.close(promise: nil) }
+        stopUDPSockets()
     }
 
     /// Closes the sockets and stops the event loops (for tests that call `start()` directly).
     public func shutdown() async {
         let channels: [Channel] = state.withLock { c in defer { c = [] }; return c }
         for c in channels { try? await c.close() }
+        stopUDPSockets()
         try? await group.shutdownGracefully()
     }
 }

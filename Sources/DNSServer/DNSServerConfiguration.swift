@@ -15,6 +15,9 @@ public struct DNSServerConfiguration: Sendable {
     public var threads: Int
     /// Datagrams read per `recvmmsg` batch.
     public var udpBatch: Int
+    /// On Linux, serve UDP from one thread per socket with `recvmmsg`/`sendmmsg` and buffers
+    /// allocated once (``BatchedUDPSocket``) instead of NIO datagram channels (default on).
+    public var batchedUDP: Bool = true
     /// A TCP connection with no complete query for this long is closed (RFC 7766 §6.2.3), seconds.
     public var tcpIdleTimeout: Int64
     /// Concurrent TCP connections accepted; more are closed at once (RFC 7766 §6.2.2).
@@ -51,41 +54,20 @@ public struct DNSServerConfiguration: Sendable {
         self.queryLogging = queryLogging
     }
 
-    /// The CPUs this process may run on: the population count of the affinity mask the kernel
-    /// reports in `/proc/self/status` (`Cpus_allowed`, the `sched_getaffinity(2)` mask), so
-    /// `taskset` and cpusets are honoured; NIO's `System.coreCount` elsewhere or when the file
-    /// cannot be read. At least 1, at most `System.coreCount`.
+    /// The CPUs this process may run on: the `sched_getaffinity(2)` mask's population count
+    /// on Linux (so `taskset` and cpusets are honoured), NIO's `System.coreCount` elsewhere or
+    /// when the call fails. At least 1.
     public static var availableCores: Int {
         #if os(Linux)
-        if let count = affinityCount(), count > 0 { return min(count, max(1, System.coreCount)) }
+        // sched_getaffinity(2) needs _GNU_SOURCE, which Swift's Glibc module lacks: look it up.
+        typealias GetAffinity = @convention(c) (Int32, Int, UnsafeMutableRawPointer?) -> Int32
+        if let symbol = dlsym(nil, "sched_getaffinity") {
+            var mask = [UInt64](repeating: 0, count: 16)   // 1024 CPUs, the size of cpu_set_t
+            let result = mask.withUnsafeMutableBytes { unsafeBitCast(symbol, to: GetAffinity.self)(0, $0.count, $0.baseAddress) }
+            let count = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            if result == 0, count > 0 { return min(count, max(1, System.coreCount)) }
+        }
         #endif
         return max(1, System.coreCount)
     }
-
-    #if os(Linux)
-    /// Bits set in the `Cpus_allowed:` hex mask of `/proc/self/status`, or nil.
-    static func affinityCount() -> Int? {
-        let fd = open("/proc/self/status", O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 16 * 1024)
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
-        let key = Array("\nCpus_allowed:".utf8)
-        let text = bytes[0..<n]
-        guard let start = text.indices.first(where: { i in
-            i + key.count <= n && text[i..<(i + key.count)].elementsEqual(key)
-        }) else { return nil }
-        var count = 0
-        for byte in text[(start + key.count)...] {
-            if byte == UInt8(ascii: "\n") { break }
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): count += Int(byte - UInt8(ascii: "0")).nonzeroBitCount
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): count += Int(byte - UInt8(ascii: "a") + 10).nonzeroBitCount
-            default: continue   // spaces, tabs and the commas between 32-bit words
-            }
-        }
-        return count
-    }
-    #endif
 }

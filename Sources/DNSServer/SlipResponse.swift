@@ -9,11 +9,20 @@ enum SlipResponse {
     ///   - response: a response message of at least 12 octets; shorter ones are left as they are.
     ///   - questionEnd: the offset just past its question (``ResponseClass/questionEnd``).
     static func truncate(_ response: inout [UInt8], questionEnd: Int) {
-        guard response.count >= 12 else { return }
-        let end = min(max(12, questionEnd), response.count)
+        let count = response.count
+        let end = response.withUnsafeMutableBytes { truncate($0, length: count, questionEnd: questionEnd) }
         response.removeSubrange(end...)
-        response[2] |= 0x02
-        if end == 12 { response[4] = 0; response[5] = 0 }
-        for index in 6..<12 { response[index] = 0 }
+    }
+
+    /// The same rewrite for a response of `length` octets at the start of `buffer`.
+    ///
+    /// - Returns: the slip's length in octets (`length` unchanged when below 12 octets).
+    static func truncate(_ buffer: UnsafeMutableRawBufferPointer, length: Int, questionEnd: Int) -> Int {
+        guard length >= 12 else { return length }
+        let end = min(max(12, questionEnd), length)
+        buffer[2] |= 0x02
+        if end == 12 { buffer[4] = 0; buffer[5] = 0 }
+        for index in 6..<12 { buffer[index] = 0 }
+        return end
     }
 }

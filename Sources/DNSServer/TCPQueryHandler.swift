@@ -28,20 +28,31 @@ struct TCPFrameDecoder: ByteToMessageDecoder {
 /// Answers framed queries on one TCP connection, many per connection (RFC 7766 §6.2.1),
 /// through the shared ``QueryPipeline`` (metrics and query log; TCP is never rate limited).
 ///
-/// Reading pauses while the connection is not writable, so a client that does not read its
-/// answers cannot make the server queue unbounded output. The connection closes after
-/// `maxQueries` answers, on idle timeout, or on a framing error.
+/// The answers to all messages of one read are written, length-prefixed, into one buffer and
+/// sent with one write and one flush on `channelReadComplete` (pipelined queries cost one
+/// `writev` per read, not one per query). Reading pauses while the connection is not
+/// writable, so a client that does not read its answers cannot make the server queue
+/// unbounded output. The connection closes after `maxQueries` answers, on idle timeout, or on
+/// a framing error.
 final class TCPQueryHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// The first try's answer space: most answers fit; a larger one is answered again into
+    /// the full 65535 octets.
+    static let smallAnswer = 4096
+
     private let pipeline: QueryPipeline
     private let maxQueries: Int
     private var client: SocketAddress?
     private var answered = 0
-    private var pendingWrites = false
     private var readPending = false
+    /// Answers of the current read, not yet written.
+    private var pending: ByteBuffer?
+    private var pinned: (any DNSQueryHandler)?
+    private var tally = QueryTally()
+    private var clock: UInt64 = 0
 
     init(pipeline: QueryPipeline, maxQueries: Int) {
         self.pipeline = pipeline
@@ -55,26 +66,52 @@ final class TCPQueryHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let query = unwrapInboundIn(data)
         guard answered < maxQueries else { return }
-        let response = query.withUnsafeReadableBytes { pipeline.answerTCP($0, from: client) }
-        guard let response else { return }
-        answered += 1
-        var out = context.channel.allocator.buffer(capacity: response.count + 2)
-        out.writeInteger(UInt16(truncatingIfNeeded: response.count))
-        out.writeBytes(response)
+        if pinned == nil {
+            pinned = pipeline.handler.pinnedForBatch()
+            clock = QueryPipeline.now()
+        }
+        let handler = pinned!
+        var out = pending ?? context.channel.allocator.buffer(capacity: 2 + Self.smallAnswer)
+        pending = nil
+        var space = Self.smallAnswer
+        var outcome = QueryPipeline.TCPOutcome.dropped
+        while true {
+            let written = out.writeWithUnsafeMutableBytes(minimumWritableBytes: 2 + space) { raw in
+                let body = UnsafeMutableRawBufferPointer(rebasing: raw[2..<(2 + space)])
+                outcome = query.withUnsafeReadableBytes {
+                    pipeline.answerTCP($0, from: client, handler: handler, into: body, tally: &tally, clock: &clock)
+                }
+                guard case let .answered(length) = outcome else { return 0 }
+                raw[0] = UInt8(truncatingIfNeeded: length >> 8)
+                raw[1] = UInt8(truncatingIfNeeded: length)
+                return 2 + length
+            }
+            if case .needsLargerBuffer = outcome, space < 65535 {
+                space = 65535
+                continue
+            }
+            _ = written
+            break
+        }
+        if case .answered = outcome { answered += 1 }
         if answered >= maxQueries {
-            pendingWrites = false
+            pinned = nil
+            tally.flush(to: pipeline.metrics, overTCP: true)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
         } else {
-            context.write(wrapOutboundOut(out), promise: nil)
-            pendingWrites = true
+            pending = out
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if pendingWrites {
-            pendingWrites = false
-            context.flush()
+        pinned = nil
+        tally.flush(to: pipeline.metrics, overTCP: true)
+        if let out = pending {
+            pending = nil
+            if out.readableBytes > 0 {
+                context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            }
         }
         context.fireChannelReadComplete()
     }

@@ -1,15 +1,20 @@
 import NIOCore
 
 /// Answers each datagram with at most one datagram to the sender (RFC 1035 §4.2.1), through
-/// the shared ``QueryPipeline`` (metrics, rate limiting, query log).
+/// the shared ``QueryPipeline`` (metrics, rate limiting, query log). The NIO form of the UDP
+/// transport, used where ``BatchedUDPSocket`` (Linux `recvmmsg`/`sendmmsg`) is not.
 ///
-/// Writes are batched: responses to one `recvmmsg` batch are flushed together on
-/// `channelReadComplete`, so NIO can send them with `sendmmsg`.
+/// Per vector read (one `recvmmsg` batch): the handler is pinned and the counters tallied
+/// once; responses are flushed together on `channelReadComplete`, so NIO can send them with
+/// `sendmmsg`.
 final class UDPQueryHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let pipeline: QueryPipeline
+    private var pinned: (any DNSQueryHandler)?
+    private var tally = QueryTally()
+    private var clock: UInt64 = 0
     private var pendingWrites = false
     /// Limited responses seen on this channel; every `slip`-th one slips (one channel = one thread).
     private var slipCounter = 0
@@ -20,17 +25,26 @@ final class UDPQueryHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let outcome = envelope.data.withUnsafeReadableBytes {
-            pipeline.answerUDP($0, from: envelope.remoteAddress, slipCounter: &slipCounter)
+        if pinned == nil {
+            pinned = pipeline.handler.pinnedForBatch()
+            clock = QueryPipeline.now()
         }
-        guard case let .send(response) = outcome else { return }
-        var out = context.channel.allocator.buffer(capacity: response.count)
-        out.writeBytes(response)
+        let handler = pinned!
+        var out = context.channel.allocator.buffer(capacity: handler.responseCapacity(overTCP: false))
+        let written = out.writeWithUnsafeMutableBytes(minimumWritableBytes: handler.responseCapacity(overTCP: false)) { buffer in
+            envelope.data.withUnsafeReadableBytes { query in
+                pipeline.answerUDP(query, from: envelope.remoteAddress, handler: handler, into: buffer,
+                                   slipCounter: &slipCounter, tally: &tally, clock: &clock) ?? 0
+            }
+        }
+        guard written > 0 else { return }
         context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: out)), promise: nil)
         pendingWrites = true
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        pinned = nil
+        tally.flush(to: pipeline.metrics, overTCP: false)
         if pendingWrites {
             pendingWrites = false
             context.flush()
