@@ -106,13 +106,16 @@ public final class DNSServer: Service, Sendable {
         do {
             let address: SocketAddress
             do {
-                address = try SocketAddress(ipAddress: configuration.host, port: configuration.port)
+                // An IP address as given, else a host name resolved (as NIO's bootstraps do).
+                address = try (try? SocketAddress(ipAddress: configuration.host, port: configuration.port))
+                    ?? SocketAddress.makeAddressResolvingHost(configuration.host, port: configuration.port)
             } catch {
                 throw DNSServerError.bindFailed(transport: "udp", address: "\(configuration.host):\(configuration.port)", underlying: "\(error)")
             }
             let first = try BatchedUDPSocket(address: address, batch: configuration.udpBatch, pipeline: pipeline)
             sockets.append(first)
-            let bound = try SocketAddress(ipAddress: configuration.host, port: first.port)
+            var bound = address
+            bound.port = first.port
             for _ in 1..<configuration.threads {
                 sockets.append(try BatchedUDPSocket(address: bound, batch: configuration.udpBatch, pipeline: pipeline))
             }
