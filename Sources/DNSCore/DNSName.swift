@@ -155,19 +155,41 @@ public struct DNSName: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Canonical DNS name order (RFC 4034 §6.1): compare labels right to left, each as
     /// lowercase octet strings.
+    /// Allocates nothing: label offsets go to stack buffers and labels are compared in place
+    /// (zone assembly sorts every record by owner).
     public static func < (lhs: DNSName, rhs: DNSName) -> Bool {
-        let left = lhs.lowercased().labels
-        let right = rhs.lowercased().labels
-        var i = left.count - 1
-        var j = right.count - 1
-        while i >= 0 && j >= 0 {
-            if left[i] != right[j] {
-                return left[i].lexicographicallyPrecedes(right[j])
+        lhs.key.withUnsafeBufferPointer { left in
+            rhs.key.withUnsafeBufferPointer { right in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 128) { leftStarts in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: 128) { rightStarts in
+                        let leftCount = labelStarts(left, into: leftStarts)
+                        let rightCount = labelStarts(right, into: rightStarts)
+                        var i = leftCount - 1
+                        var j = rightCount - 1
+                        while i >= 0 && j >= 0 {
+                            let a = left[(leftStarts[i] + 1)..<(leftStarts[i] + 1 + Int(left[leftStarts[i]]))]
+                            let b = right[(rightStarts[j] + 1)..<(rightStarts[j] + 1 + Int(right[rightStarts[j]]))]
+                            if !a.elementsEqual(b) { return a.lexicographicallyPrecedes(b) }
+                            i -= 1
+                            j -= 1
+                        }
+                        return leftCount < rightCount
+                    }
+                }
             }
-            i -= 1
-            j -= 1
         }
-        return left.count < right.count
+    }
+
+    /// Offsets of each label's length octet in a wire name, left to right; returns the count.
+    private static func labelStarts(_ wire: UnsafeBufferPointer<UInt8>, into starts: UnsafeMutableBufferPointer<Int>) -> Int {
+        var position = 0
+        var count = 0
+        while position < wire.count, wire[position] != 0, count < starts.count {
+            starts[count] = position
+            count += 1
+            position += Int(wire[position]) + 1
+        }
+        return count
     }
 
     /// Lowercases ASCII letters in a wire-form name; length octets are never in `A…Z`
