@@ -118,7 +118,9 @@ struct AutopilotServiceTests {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
-        // The wait is an hour (the default interval): ending means the shutdown cancelled it.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // The wait is an hour (the default interval): ending well before it means the shutdown
+        // cancelled it. The bound is loose on purpose: a loaded 2-core machine running every
+        // suite in parallel has been seen to take 32 s to schedule this test's tasks.
+        #expect(ContinuousClock.now - started < .seconds(600))
     }
 }
