@@ -43,18 +43,10 @@ public struct SubprocessACMERunner: ACMEProcessRunner {
         process.standardOutput = log
         process.standardError = log
         let pid = ProcessIdentifier()
-        let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            // Under load the child may still be starting (fork/exec): wait for its pid unless
-            // it has already exited, so a slow start never escapes the timeout.
-            while case .notStarted = pid.state { try await Task.sleep(for: .milliseconds(20)) }
-            guard case .running(let id) = pid.state else { return }
-            kill(id, SIGTERM)
-            try await Task.sleep(for: .seconds(5))
-            guard case .running(let again) = pid.state else { return }
-            kill(again, SIGKILL)
-        }
-        defer { watchdog.cancel() }
+        // The watchdog runs on a Dispatch timer, not in a Swift task: a cooperative pool kept
+        // busy by other work (seen in the full test suite on 2 cores) must not let a hung
+        // client outlive its timeout.
+        Self.watch(pid, after: Self.dispatchInterval(timeout))
         let status: Int32
         do {
             status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
@@ -79,9 +71,36 @@ public struct SubprocessACMERunner: ACMEProcessRunner {
     }
 }
 
+extension SubprocessACMERunner {
+    /// After `delay`: SIGTERM to the child if it still runs, SIGKILL 5 s later if it still
+    /// runs then. A child still starting (fork/exec under load) is waited for in 20 ms steps.
+    static func watch(_ pid: ProcessIdentifier, after delay: DispatchTimeInterval) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
+            switch pid.state {
+            case .notStarted:
+                watch(pid, after: .milliseconds(20))
+            case .exited:
+                return
+            case .running(let id):
+                kill(id, SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(5)) {
+                    if case .running(let again) = pid.state { kill(again, SIGKILL) }
+                }
+            }
+        }
+    }
+
+    /// `duration` as a Dispatch interval (nanosecond resolution, at least 1 ns).
+    static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        return .nanoseconds(Int(max(1, min(nanoseconds, Int64(Int32.max) * 1_000_000_000))))
+    }
+}
+
 /// The child's state, for the timeout watchdog: its pid only while it runs, so a reused pid is
 /// never signalled (an exit seen before `started` wins).
-private final class ProcessIdentifier: Sendable {
+final class ProcessIdentifier: Sendable {
     enum State: Sendable { case notStarted, running(Int32), exited }
     private let stored = Mutex<State>(.notStarted)
     /// The current state.

@@ -70,7 +70,13 @@ private func rawTLSExchange(port: Int, serverName: String, request: String) asyn
     }
     input.fileHandleForWriting.write(Data(request.utf8))
     try input.fileHandleForWriting.close()
-    let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
+    // Read on a Dispatch thread: s_client -ign_eof ends only when the server closes the
+    // connection, and a blocking read here would hold one of the cooperative pool's two
+    // threads (seen starving unrelated suites for ~30 s in the full run).
+    let reader = output.fileHandleForReading
+    let bytes: [UInt8] = await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: [UInt8](reader.readDataToEndOfFile())) }
+    }
     _ = try await exited.value
     return bytes
 }
