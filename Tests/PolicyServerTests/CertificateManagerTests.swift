@@ -411,8 +411,11 @@ final class ReadyBox: Sendable {
         let status = try await SubprocessACMERunner().run(
             executable: "/bin/sleep", arguments: ["30"], environment: [:], logPath: "\(dir.path)/sleep.log",
             timeout: .milliseconds(200))
-        // SIGTERM, or SIGKILL 5 s later when the child had SIGTERM blocked (inherited masks).
+        // SIGTERM, or SIGKILL 5 s later when the child had SIGTERM blocked (inherited masks):
+        // a signal status proves the watchdog killed it before `sleep 30` ended by itself.
         #expect([128 + SIGTERM, 128 + SIGKILL].contains(status))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Loose on purpose: in the full suite on 2 cores the exit has taken 35 s to be
+        // reported back to this task; the status above is the real check.
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 }
