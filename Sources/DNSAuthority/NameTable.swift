@@ -1,17 +1,19 @@
 /// An open-addressing hash table from wire names (compared ASCII case-insensitively,
 /// RFC 4343 §3) to their positions in a list, built once at compile time.
 ///
-/// Flat arrays instead of a `Dictionary<WireKey, …>`: the lowercase names back to back in one
+/// Flat arrays instead of a `Dictionary<WireKey, …>`: the names (case as given) back to back in one
 /// arena, a power-of-two slot array at most half full with linear probing, and a 32-bit hash
 /// per slot so a miss rarely touches the arena. A lookup reads the query name in place (no
 /// allocation, no retain), hashes it eight octets at a time with case folded (SWAR), and
-/// compares whole words. The hash is keyed with a per-table random seed.
+/// compares whole words with both sides folded. The stored names keep their case, so the
+/// table is also the zone's record of its owner names. The hash is keyed with a per-table
+/// random seed.
 struct NameTable: Sendable {
     /// Entry index + 1 per slot; 0 = empty.
     private let slots: [UInt32]
     /// The low 32 bits of each occupied slot's hash.
     private let slotHashes: [UInt32]
-    /// Lowercase wire names, back to back.
+    /// Wire names as given (any case), back to back.
     private let arena: [UInt8]
     /// Start of entry `i` in `arena`; entry `i` ends at `starts[i + 1]`.
     private let starts: [UInt32]
@@ -21,6 +23,9 @@ struct NameTable: Sendable {
     /// Number of names.
     var count: Int { starts.count - 1 }
 
+    /// The wire name of entry `index`, case as given.
+    func name(at index: Int) -> [UInt8] { Array(arena[Int(starts[index])..<Int(starts[index + 1])]) }
+
     /// Builds the table; `names[i]` (wire form, any case) maps to `i`. Names must be distinct
     /// ignoring case.
     init(names: [[UInt8]], seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
@@ -29,7 +34,7 @@ struct NameTable: Sendable {
         var starts: [UInt32] = [0]
         starts.reserveCapacity(names.count + 1)
         for name in names {
-            for byte in name { arena.append(WireKey.foldCase(byte)) }
+            arena.append(contentsOf: name)
             starts.append(UInt32(arena.count))
         }
         var size = 16
@@ -85,18 +90,18 @@ struct NameTable: Sendable {
         }
     }
 
-    /// Whether `key` (any case) equals `lower` (lowercase), both of the same length.
+    /// Whether `key` equals `stored` ignoring ASCII case, both of the same length.
     @inline(__always)
-    static func equalFolded(_ key: UnsafeRawBufferPointer, _ lower: UnsafeRawBufferPointer) -> Bool {
+    static func equalFolded(_ key: UnsafeRawBufferPointer, _ stored: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         let count = key.count
         while offset &+ 8 <= count {
             if WireKey.foldCase(word: key.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                != lower.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+                != WireKey.foldCase(word: stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return false }
             offset &+= 8
         }
         while offset < count {
-            if WireKey.foldCase(key[offset]) != lower[offset] { return false }
+            if WireKey.foldCase(key[offset]) != WireKey.foldCase(stored[offset]) { return false }
             offset &+= 1
         }
         return true

@@ -224,10 +224,13 @@ public struct Responder: Sendable {
             }
             switch lookup {
             case let .found(set):
-                if parsed.qtype == .any, let hinfo = anyHINFO, set.type != .cname {
+                let zone = snapshot.zones[zoneIndex]
+                if parsed.qtype == .any, let hinfo = anyHINFO, zone.setType(set) != .cname {
                     _ = writer.append(hinfo, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 } else {
-                    _ = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                    _ = zone.withSet(set) { body, count in
+                        writer.append(body: body, recordCount: count, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                    }
                 }
                 break chase
             case let .synthesized(set):
@@ -235,10 +238,13 @@ public struct Responder: Sendable {
                 _ = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
                 break chase
             case let .cname(set):
-                guard let next = set.cnameTarget else {
+                let zone = snapshot.zones[zoneIndex]
+                guard let next = zone.cnameTarget(ofSet: set) else {
                     throw DNSAuthorityError.internalInconsistency(reason: "CNAME RRset without a target")
                 }
-                guard let rdataOffset = writer.append(set, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength) else {
+                guard let rdataOffset = zone.withSet(set, { body, count in
+                    writer.append(body: body, recordCount: count, section: .answer, ownerOffset: ownerOffset, ownerLength: ownerLength)
+                }) else {
                     break chase
                 }
                 // `visited` lives only in this call, so the borrowed QNAME key stays valid.

@@ -50,16 +50,25 @@ struct ResponseWriter {
     /// Which section an RRset goes to.
     enum Section { case answer, authority }
 
-    /// Appends every record of `set` with its owner written as a pointer to the
-    /// uncompressed name at `ownerOffset` (or, past 0x3FFF, as a copy of its `ownerLength`
-    /// octets). Appends nothing and sets `truncated` when the whole RRset does not fit.
+    /// Appends every record of `set` (see `append(body:recordCount:section:ownerOffset:ownerLength:)`).
+    mutating func append(_ set: PrerenderedRRSet, section: Section, ownerOffset: Int, ownerLength: Int) -> Int? {
+        set.body.withUnsafeBytes {
+            append(body: $0, recordCount: set.recordCount, section: section, ownerOffset: ownerOffset, ownerLength: ownerLength)
+        }
+    }
+
+    /// Appends the `recordCount` owner-less records in `body` (TYPE, CLASS, TTL, RDLENGTH,
+    /// RDATA each; one RRset) with their owner written as a pointer to the uncompressed name
+    /// at `ownerOffset` (or, past 0x3FFF, as a copy of its `ownerLength` octets). Appends
+    /// nothing and sets `truncated` when the whole RRset does not fit.
     ///
     /// - Returns: the offset where the first record's RDATA begins, or nil when truncated.
-    mutating func append(_ set: PrerenderedRRSet, section: Section, ownerOffset: Int, ownerLength: Int) -> Int? {
+    mutating func append(body: UnsafeRawBufferPointer, recordCount: Int, section: Section,
+                         ownerOffset: Int, ownerLength: Int) -> Int? {
         if truncated { return nil }
         let usePointer = ownerOffset < 0x3FFF
         let ownerSize = usePointer ? 2 : ownerLength
-        guard count + set.wireSize(ownerSize: ownerSize) <= limit else {
+        guard count &+ body.count &+ ownerSize &* recordCount <= limit else {
             truncated = true
             return nil
         }
@@ -67,27 +76,28 @@ struct ResponseWriter {
         var start = 0
         var position = count
         let base = self.base
-        set.body.withUnsafeBufferPointer { body in
-            for end in set.recordEnds {
-                if usePointer {
-                    base[position] = 0xC0 | UInt8(ownerOffset >> 8)
-                    base[position + 1] = UInt8(truncatingIfNeeded: ownerOffset)
-                    position += 2
-                } else {
-                    // The owner lies earlier in the same buffer: no overlap.
-                    (base + position).update(from: base + ownerOffset, count: ownerLength)
-                    position += ownerLength
-                }
-                if firstRDATA < 0 { firstRDATA = position + 10 }
-                (base + position).update(from: body.baseAddress! + start, count: end - start)
-                position += end - start
-                start = end
+        let source = body.baseAddress!
+        for _ in 0..<recordCount {
+            if usePointer {
+                base[position] = 0xC0 | UInt8(ownerOffset >> 8)
+                base[position + 1] = UInt8(truncatingIfNeeded: ownerOffset)
+                position += 2
+            } else {
+                // The owner lies earlier in the same buffer: no overlap.
+                (base + position).update(from: base + ownerOffset, count: ownerLength)
+                position += ownerLength
             }
+            if firstRDATA < 0 { firstRDATA = position + 10 }
+            // TYPE CLASS TTL RDLENGTH, then RDLENGTH octets of RDATA.
+            let length = 10 &+ (Int(body[start &+ 8]) << 8 | Int(body[start &+ 9]))
+            UnsafeMutableRawPointer(base + position).copyMemory(from: source + start, byteCount: length)
+            position += length
+            start &+= length
         }
         count = position
         switch section {
-        case .answer: answerCount += set.recordEnds.count
-        case .authority: authorityCount += set.recordEnds.count
+        case .answer: answerCount += recordCount
+        case .authority: authorityCount += recordCount
         }
         return firstRDATA
     }

@@ -11,20 +11,39 @@ import DNSCore
 /// Build one with `ZoneCompiler.compile(origin:records:addressSets:addressSetTTL:)`; it never
 /// changes afterwards.
 public struct Zone: Sendable {
+    /// One owner name's data as handed to the zone by the compiler: the name (case as first
+    /// given) and its RRsets sorted by type, each already rendered; none for an empty
+    /// non-terminal.
+    struct CompiledNode {
+        var name: [UInt8]
+        var sets: [(type: RRType, recordCount: Int, body: [UInt8])]
+    }
+
     /// The zone's immutable data behind one reference, so that copying a `Zone` (as the
     /// responder does per query) costs one retain rather than one per field.
+    ///
+    /// Every owner's RRsets live in flat arrays (NSD `namedb` style, no object per name or
+    /// RRset): node `i` owns RRsets `nodeFirstSet[i]..<nodeFirstSet[i + 1]`; RRset `j` has
+    /// type `setTypes[j]`, `setCounts[j]` records and its owner-less wire form in
+    /// `arena[setStarts[j]..<setStarts[j + 1]]` (layout of `PrerenderedRRSet`). The owner
+    /// names are those of `table`. Nothing typed is kept: the typed views decode the arena.
     final class Storage: Sendable {
         let origin: DNSName
         let soa: ResourceRecord
         let soaData: SOAData
         let negativeTTL: UInt32
-        let records: [ResourceRecord]
-        /// Every owner's node, including empty non-terminals, in no particular order.
-        let nodes: [ZoneNode]
-        /// Owner name (wire, any case) → index into `nodes` and `nodeSets`.
+        /// Owner name (wire, any case) → node index; also the names themselves.
         let table: NameTable
-        /// `nodes[i].rrsets`, read by lookups without touching the node's name.
-        let nodeSets: [[PrerenderedRRSet]]
+        /// First RRset of each node, plus one final entry (count = nodes + 1).
+        let nodeFirstSet: [UInt32]
+        /// Type of each RRset.
+        let setTypes: [RRType]
+        /// Records in each RRset.
+        let setCounts: [UInt16]
+        /// Start of each RRset in `arena`, plus one final entry (count = RRsets + 1).
+        let setStarts: [UInt32]
+        /// Every RRset's owner-less wire form, back to back.
+        let arena: [UInt8]
         /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
         let negativeSOA: PrerenderedRRSet
         let addressSetTTL: UInt32
@@ -36,17 +55,50 @@ public struct Zone: Sendable {
         /// first. Few in practice (3 + labels of D + labels of H), unlike wire lengths.
         let addressSetLabelCounts: [Int]
 
-        init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, records: [ResourceRecord],
-             nodes: [WireKey: ZoneNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet], addressSetTTL: UInt32) {
+        init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32,
+             nodes: [CompiledNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet], addressSetTTL: UInt32) throws {
             self.origin = origin
             self.soa = soa
             self.soaData = soaData
             self.negativeTTL = negativeTTL
-            self.records = records
-            let list = Array(nodes.values)
-            self.nodes = list
-            self.table = NameTable(names: list.map(\.name.key))
-            self.nodeSets = list.map(\.rrsets)
+            self.table = NameTable(names: nodes.map(\.name))
+            let setCount = nodes.reduce(0) { $0 + $1.sets.count }
+            let arenaSize = nodes.reduce(0) { total, node in node.sets.reduce(total) { $0 + $1.body.count } }
+            guard arenaSize < Int(UInt32.max), setCount < Int(UInt32.max) else {
+                throw DNSAuthorityError.invalidRData(owner: origin.description, type: "zone",
+                                                     reason: "\(arenaSize) octets of RRsets exceed the 4 GiB a zone may hold")
+            }
+            var firstSet: [UInt32] = []
+            firstSet.reserveCapacity(nodes.count + 1)
+            var types: [RRType] = []
+            types.reserveCapacity(setCount)
+            var counts: [UInt16] = []
+            counts.reserveCapacity(setCount)
+            var starts: [UInt32] = []
+            starts.reserveCapacity(setCount + 1)
+            var arena: [UInt8] = []
+            arena.reserveCapacity(arenaSize)
+            for node in nodes {
+                firstSet.append(UInt32(types.count))
+                for set in node.sets {
+                    guard set.recordCount <= Int(UInt16.max) else {
+                        throw DNSAuthorityError.invalidRData(owner: (try? DNSName(wire: node.name).description) ?? "?",
+                                                             type: set.type.description,
+                                                             reason: "\(set.recordCount) records exceed 65535 in one RRset")
+                    }
+                    types.append(set.type)
+                    counts.append(UInt16(set.recordCount))
+                    starts.append(UInt32(arena.count))
+                    arena.append(contentsOf: set.body)
+                }
+            }
+            firstSet.append(UInt32(types.count))
+            starts.append(UInt32(arena.count))
+            self.nodeFirstSet = firstSet
+            self.setTypes = types
+            self.setCounts = counts
+            self.setStarts = starts
+            self.arena = arena
             self.negativeSOA = negativeSOA
             self.addressSetTTL = addressSetTTL
             self.addressSets = addressSets
@@ -68,19 +120,81 @@ public struct Zone: Sendable {
     public var soaData: SOAData { storage.soaData }
     /// The negative-caching TTL in seconds: min(SOA TTL, SOA MINIMUM) (RFC 2308 §3).
     public var negativeTTL: UInt32 { storage.negativeTTL }
-    /// All records of the zone, SOA first then canonical order (as compiled).
-    public var records: [ResourceRecord] { storage.records }
     /// The TTL in seconds of the `A 127.0.0.2` member answers of every address set.
     public var addressSetTTL: UInt32 { storage.addressSetTTL }
     /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
     var negativeSOA: PrerenderedRRSet { storage.negativeSOA }
 
     /// Internal initializer used by `ZoneCompiler`.
-    init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, records: [ResourceRecord],
-         nodes: [WireKey: ZoneNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
-         addressSetTTL: UInt32 = 300) {
-        storage = Storage(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL, records: records,
-                          nodes: nodes, negativeSOA: negativeSOA, addressSets: addressSets, addressSetTTL: addressSetTTL)
+    init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32,
+         nodes: [CompiledNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
+         addressSetTTL: UInt32 = 300) throws {
+        storage = try Storage(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL,
+                              nodes: nodes, negativeSOA: negativeSOA, addressSets: addressSets, addressSetTTL: addressSetTTL)
+    }
+
+    /// Number of owner names, including empty non-terminals.
+    public var nodeCount: Int { storage.table.count }
+
+    /// Octets of the zone's stored wire data (the arena of every RRset).
+    public var wireOctets: Int { storage.arena.count }
+
+    /// The owner name of node `index`, case as stored.
+    func nodeName(_ index: Int) -> DNSName {
+        // The table only holds names that were valid DNSNames when compiled.
+        try! DNSName(wire: storage.table.name(at: index))
+    }
+
+    /// The RRset indexes of node `index`.
+    func sets(ofNode index: Int) -> Range<Int> {
+        Int(storage.nodeFirstSet[index])..<Int(storage.nodeFirstSet[index + 1])
+    }
+
+    /// The type of RRset `set`.
+    func setType(_ set: Int) -> RRType { storage.setTypes[set] }
+
+    /// Calls `body` with RRset `set`'s owner-less wire form and its record count.
+    @inline(__always)
+    func withSet<R>(_ set: Int, _ body: (UnsafeRawBufferPointer, Int) -> R) -> R {
+        let start = Int(storage.setStarts[set])
+        let end = Int(storage.setStarts[set + 1])
+        let count = Int(storage.setCounts[set])
+        return storage.arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end]), count) }
+    }
+
+    /// The typed records of RRset `set`, owned by `owner`.
+    func records(ofSet set: Int, owner: DNSName) -> [ResourceRecord] {
+        let start = Int(storage.setStarts[set])
+        let end = Int(storage.setStarts[set + 1])
+        // The arena holds only what the compiler rendered from valid records.
+        return try! PrerenderedRRSet.decode(Array(storage.arena[start..<end]), owner: owner)
+    }
+
+    /// The target of the CNAME RRset `set` (its one record's RDATA, RFC 1035 §3.3.1), or nil
+    /// when the stored RDATA is not a name.
+    func cnameTarget(ofSet set: Int) -> DNSName? {
+        let start = Int(storage.setStarts[set]) + 10
+        let end = Int(storage.setStarts[set + 1])
+        guard start < end else { return nil }
+        var reader = WireReader(Array(storage.arena[start..<end]), offset: 0, minimumPointerTarget: Int.max)
+        return try? reader.readName()
+    }
+
+    /// All records of the zone, SOA first then canonical order of owners (RFC 4034 §6.1), each
+    /// owner's RRsets by type, records in stored order; decoded from the stored wire form.
+    public var records: [ResourceRecord] {
+        var owners: [(name: DNSName, node: Int)] = []
+        for node in 0..<storage.table.count where !sets(ofNode: node).isEmpty {
+            owners.append((nodeName(node), node))
+        }
+        owners.sort { $0.name < $1.name }
+        var result: [ResourceRecord] = [storage.soa]
+        for (name, node) in owners {
+            for set in sets(ofNode: node) where setType(set) != .soa {
+                result += records(ofSet: set, owner: name)
+            }
+        }
+        return result
     }
 
     /// The macro-mode address sets by apex name (`_ip.D._spf.H`).
@@ -105,7 +219,7 @@ public struct Zone: Sendable {
 
     /// The owner names that are empty non-terminals, in canonical order (C34).
     public var emptyNonTerminals: [DNSName] {
-        storage.nodes.filter(\.isEmptyNonTerminal).map(\.name).sorted()
+        (0..<storage.table.count).filter { sets(ofNode: $0).isEmpty }.map(nodeName).sorted()
     }
 
     /// Looks `name`/`type` up in this zone alone, without chasing CNAMEs
@@ -116,22 +230,27 @@ public struct Zone: Sendable {
     ///   - type: the query type.
     public func lookup(_ name: DNSName, _ type: RRType) -> LookupResult {
         guard name.isSubdomain(of: origin) else { return .refused }
+        let owner = { () -> DNSName in
+            guard let node = name.key.withUnsafeBytes({ storage.table.index(of: $0) }) else { return name }
+            return nodeName(node)
+        }
         switch name.key.withUnsafeBytes({ node(forKey: $0, type: type) }) {
-        case let .found(set): return .answer(set.records)
+        case let .found(set): return .answer(records(ofSet: set, owner: owner()))
         case let .synthesized(set):
             return .answer(set.records.map { ResourceRecord(name: name, rrClass: $0.rrClass, ttl: $0.ttl, rdata: $0.rdata) })
-        case let .cname(set): return .cname(set.records[0])
+        case let .cname(set): return .cname(records(ofSet: set, owner: owner())[0])
         case .noData: return .noData(soa: negativeSOARecord)
         case .nxDomain: return .nxDomain(soa: negativeSOARecord)
         }
     }
 
-    /// The internal outcome of a lookup inside this zone, referring to pre-rendered data.
+    /// The internal outcome of a lookup inside this zone, referring to pre-rendered data
+    /// (an RRset index into this zone's arrays, or a set made for the query name).
     enum NodeLookup {
-        case found(PrerenderedRRSet)
+        case found(Int)
         /// An answer made for the query name (its owner is the query name, not the set's).
         case synthesized(PrerenderedRRSet)
-        case cname(PrerenderedRRSet)
+        case cname(Int)
         case noData
         case nxDomain
     }
@@ -142,16 +261,18 @@ public struct Zone: Sendable {
     func node(forKey key: UnsafeRawBufferPointer, type: RRType) -> NodeLookup {
         if !storage.addressSetLabelCounts.isEmpty, let result = addressSetLookup(key: key, type: type) { return result }
         guard let index = storage.table.index(of: key) else { return .nxDomain }
-        return storage.nodeSets.withUnsafeBufferPointer { nodeSets in
-            nodeSets[index].withUnsafeBufferPointer { sets -> NodeLookup in
-                if sets.isEmpty { return .noData }   // an empty non-terminal
-                var cname: PrerenderedRRSet?
-                for set in sets {
-                    if set.type == type { return .found(set) }
-                    if set.type == .cname { cname = set }
+        return storage.nodeFirstSet.withUnsafeBufferPointer { firstSet in
+            storage.setTypes.withUnsafeBufferPointer { types -> NodeLookup in
+                let first = Int(firstSet[index])
+                let end = Int(firstSet[index &+ 1])
+                if first == end { return .noData }   // an empty non-terminal
+                var cname: Int?
+                for set in first..<end {
+                    if types[set] == type { return .found(set) }
+                    if types[set] == .cname { cname = set }
                 }
                 if let cname { return type == .any ? .found(cname) : .cname(cname) }
-                return type == .any ? .found(sets[0]) : .noData
+                return type == .any ? .found(first) : .noData
             }
         }
     }

@@ -39,8 +39,6 @@ public enum ZoneCompiler {
         let apexes = try checkAddressSets(origin: origin, addressSets: addressSets, ttl: addressSetTTL)
         let apexKeys = Dictionary(uniqueKeysWithValues: apexes.map { (WireKey($0.key), $0) })
         var grouped: [[UInt8]: (name: DNSName, sets: [RRType: [ResourceRecord]], order: [RRType])] = [:]
-        var normalized: [ResourceRecord] = []
-        normalized.reserveCapacity(records.count)
         for input in records {
             let record = try normalize(input)
             let owner = record.name.description
@@ -83,7 +81,6 @@ public enum ZoneCompiler {
             set.append(record)
             entry.sets[record.type] = set
             grouped[record.name.key] = entry
-            normalized.append(record)
         }
 
         // Apex: exactly one SOA, at least one NS.
@@ -111,46 +108,43 @@ public enum ZoneCompiler {
             }
         }
 
-        // Nodes with pre-rendered RRsets.
-        var nodes: [WireKey: ZoneNode] = [:]
-        nodes.reserveCapacity(grouped.count * 2)
+        // Nodes with pre-rendered RRsets, then address-set apexes and empty non-terminals
+        // (ancestors up to the apex without data of their own), which exist without data.
+        var nodes: [Zone.CompiledNode] = []
+        nodes.reserveCapacity(grouped.count + apexes.count + 16)
+        var known = Set<WireKey>(minimumCapacity: grouped.count * 2)
         for (key, entry) in grouped {
-            let sets = try entry.sets.keys.sorted().map { type in
-                try PrerenderedRRSet(records: entry.sets[type]!)
+            let sets = try entry.sets.keys.sorted().map { type -> (type: RRType, recordCount: Int, body: [UInt8]) in
+                let records = entry.sets[type]!
+                var body: [UInt8] = []
+                try PrerenderedRRSet.render(records, into: &body)
+                return (type, records.count, body)
             }
-            nodes[WireKey(key)] = ZoneNode(name: entry.name, rrsets: sets)
+            nodes.append(Zone.CompiledNode(name: entry.name.wire, sets: sets))
+            known.insert(WireKey(key))
         }
-
-        // Address-set apexes exist without data (no record may be at or below them).
-        for apex in apexes { nodes[WireKey(apex.key)] = ZoneNode(name: apex, rrsets: []) }
-
-        // Empty non-terminals: ancestors up to the apex without data of their own.
+        for apex in apexes where known.insert(WireKey(apex.key)).inserted {
+            nodes.append(Zone.CompiledNode(name: apex.wire, sets: []))
+        }
         for name in grouped.values.map(\.name) + apexes {
             var current = name.parent
             while let name = current, name.isSubdomain(of: origin), name != origin {
-                if nodes[WireKey(name.key)] == nil {
-                    nodes[WireKey(name.key)] = ZoneNode(name: name, rrsets: [])
-                } else {
-                    break
-                }
+                guard known.insert(WireKey(name.key)).inserted else { break }
+                nodes.append(Zone.CompiledNode(name: name.wire, sets: []))
                 current = name.parent
             }
         }
+        grouped.removeAll()
 
         let negativeTTL = min(soa.ttl, soaData.minimum)
         let negativeSOA = try PrerenderedRRSet(records: [soa], ttlOverride: negativeTTL)
-        let ordered = [soa] + normalized.enumerated().filter { $0.element.type != .soa }.sorted { lhs, rhs in
-            if lhs.element.name != rhs.element.name { return lhs.element.name < rhs.element.name }
-            if lhs.element.type != rhs.element.type { return lhs.element.type < rhs.element.type }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
         let sets = try apexes.map { apex in
             AddressSet(name: apex, table: addressSets[apex]!,
                        answer: try PrerenderedRRSet(records: [ResourceRecord(name: apex, ttl: addressSetTTL,
                                                                               rdata: .a(AddressSet.memberAddress))]))
         }
-        return Zone(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL, records: ordered,
-                    nodes: nodes, negativeSOA: negativeSOA, addressSets: sets, addressSetTTL: addressSetTTL)
+        return try Zone(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL,
+                        nodes: nodes, negativeSOA: negativeSOA, addressSets: sets, addressSetTTL: addressSetTTL)
     }
 
     /// Checks the address-set apexes and TTL; returns the apexes in canonical order.
