@@ -45,6 +45,9 @@ public enum DNSAuthorityError: Error, Sendable, Equatable, CustomStringConvertib
     case recordUnderAddressSet(owner: String, type: String, addressSet: String)
     /// An address-set answer TTL above 2^31 − 1 seconds (RFC 2181 §8).
     case invalidAddressSetTTL(ttl: UInt32)
+    /// A compiled snapshot image that is not one this build wrote, or is damaged; names the
+    /// field being read and its offset in octets.
+    case invalidImage(field: String, offset: Int, reason: String)
 
     /// A stable short code for this error kind.
     public var code: String {
@@ -69,6 +72,7 @@ public enum DNSAuthorityError: Error, Sendable, Equatable, CustomStringConvertib
         case .nestedAddressSets: return "nested-address-sets"
         case .recordUnderAddressSet: return "record-under-address-set"
         case .invalidAddressSetTTL: return "invalid-address-set-ttl"
+        case .invalidImage: return "invalid-image"
         }
     }
 
@@ -115,6 +119,8 @@ public enum DNSAuthorityError: Error, Sendable, Equatable, CustomStringConvertib
             return "\(type) record at \(owner) lies in the subtree of address set \(addressSet), which the table answers"
         case let .invalidAddressSetTTL(ttl):
             return "address set TTL \(ttl) exceeds 2147483647 seconds (RFC 2181 §8)"
+        case let .invalidImage(field, offset, reason):
+            return "snapshot image field \(field) at offset \(offset): \(reason)"
         }
     }
 }

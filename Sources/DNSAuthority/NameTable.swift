@@ -23,6 +23,9 @@ struct NameTable: Sendable {
     /// Number of names.
     var count: Int { starts.count - 1 }
 
+    /// The names back to back (case as given) and the start of each, plus the end.
+    var storage: (arena: [UInt8], starts: [UInt32]) { (arena, starts) }
+
     /// The wire name of entry `index`, case as given.
     func name(at index: Int) -> [UInt8] { Array(arena[Int(starts[index])..<Int(starts[index + 1])]) }
 
@@ -37,13 +40,21 @@ struct NameTable: Sendable {
             arena.append(contentsOf: name)
             starts.append(UInt32(arena.count))
         }
+        self.init(arena: arena, starts: starts, seed: seed)
+    }
+
+    /// Builds the table over names already back to back: entry `i` is
+    /// `arena[starts[i]..<starts[i + 1]]`. `starts` begins with 0, never decreases and ends at
+    /// `arena.count`; names must be distinct ignoring case.
+    init(arena: [UInt8], starts: [UInt32], seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+        let count = starts.count - 1
         var size = 16
-        while size < names.count * 2 { size <<= 1 }
+        while size < count * 2 { size <<= 1 }
         var slots = [UInt32](repeating: 0, count: size)
         var slotHashes = [UInt32](repeating: 0, count: size)
         let mask = size - 1
         arena.withUnsafeBytes { bytes in
-            for index in 0..<names.count {
+            for index in 0..<count {
                 let key = UnsafeRawBufferPointer(rebasing: bytes[Int(starts[index])..<Int(starts[index + 1])])
                 let hash = Self.hash(key, seed: seed)
                 var slot = Int(truncatingIfNeeded: hash) & mask

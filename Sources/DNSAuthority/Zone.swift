@@ -55,49 +55,18 @@ public struct Zone: Sendable {
         /// first. Few in practice (3 + labels of D + labels of H), unlike wire lengths.
         let addressSetLabelCounts: [Int]
 
-        init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32,
-             nodes: [CompiledNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet], addressSetTTL: UInt32) throws {
+        init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32, table: NameTable,
+             nodeFirstSet: [UInt32], setTypes: [RRType], setCounts: [UInt16], setStarts: [UInt32], arena: [UInt8],
+             negativeSOA: PrerenderedRRSet, addressSets: [AddressSet], addressSetTTL: UInt32) {
             self.origin = origin
             self.soa = soa
             self.soaData = soaData
             self.negativeTTL = negativeTTL
-            self.table = NameTable(names: nodes.map(\.name))
-            let setCount = nodes.reduce(0) { $0 + $1.sets.count }
-            let arenaSize = nodes.reduce(0) { total, node in node.sets.reduce(total) { $0 + $1.body.count } }
-            guard arenaSize < Int(UInt32.max), setCount < Int(UInt32.max) else {
-                throw DNSAuthorityError.invalidRData(owner: origin.description, type: "zone",
-                                                     reason: "\(arenaSize) octets of RRsets exceed the 4 GiB a zone may hold")
-            }
-            var firstSet: [UInt32] = []
-            firstSet.reserveCapacity(nodes.count + 1)
-            var types: [RRType] = []
-            types.reserveCapacity(setCount)
-            var counts: [UInt16] = []
-            counts.reserveCapacity(setCount)
-            var starts: [UInt32] = []
-            starts.reserveCapacity(setCount + 1)
-            var arena: [UInt8] = []
-            arena.reserveCapacity(arenaSize)
-            for node in nodes {
-                firstSet.append(UInt32(types.count))
-                for set in node.sets {
-                    guard set.recordCount <= Int(UInt16.max) else {
-                        throw DNSAuthorityError.invalidRData(owner: (try? DNSName(wire: node.name).description) ?? "?",
-                                                             type: set.type.description,
-                                                             reason: "\(set.recordCount) records exceed 65535 in one RRset")
-                    }
-                    types.append(set.type)
-                    counts.append(UInt16(set.recordCount))
-                    starts.append(UInt32(arena.count))
-                    arena.append(contentsOf: set.body)
-                }
-            }
-            firstSet.append(UInt32(types.count))
-            starts.append(UInt32(arena.count))
-            self.nodeFirstSet = firstSet
-            self.setTypes = types
-            self.setCounts = counts
-            self.setStarts = starts
+            self.table = table
+            self.nodeFirstSet = nodeFirstSet
+            self.setTypes = setTypes
+            self.setCounts = setCounts
+            self.setStarts = setStarts
             self.arena = arena
             self.negativeSOA = negativeSOA
             self.addressSetTTL = addressSetTTL
@@ -112,6 +81,54 @@ public struct Zone: Sendable {
     /// The data.
     let storage: Storage
 
+    /// Wraps storage (used by the image reader).
+    init(storage: Storage) { self.storage = storage }
+
+    /// Internal initializer used by `ZoneCompiler`: lays the nodes out in flat arrays.
+    ///
+    /// - Throws: `DNSAuthorityError.invalidRData` when an RRset holds more than 65535 records
+    ///   or the zone's RRsets exceed 4 GiB.
+    init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32,
+         nodes: [CompiledNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
+         addressSetTTL: UInt32 = 300) throws {
+        let setCount = nodes.reduce(0) { $0 + $1.sets.count }
+        let arenaSize = nodes.reduce(0) { total, node in node.sets.reduce(total) { $0 + $1.body.count } }
+        guard arenaSize < Int(UInt32.max), setCount < Int(UInt32.max) else {
+            throw DNSAuthorityError.invalidRData(owner: origin.description, type: "zone",
+                                                 reason: "\(arenaSize) octets of RRsets exceed the 4 GiB a zone may hold")
+        }
+        var firstSet: [UInt32] = []
+        firstSet.reserveCapacity(nodes.count + 1)
+        var types: [RRType] = []
+        types.reserveCapacity(setCount)
+        var counts: [UInt16] = []
+        counts.reserveCapacity(setCount)
+        var starts: [UInt32] = []
+        starts.reserveCapacity(setCount + 1)
+        var arena: [UInt8] = []
+        arena.reserveCapacity(arenaSize)
+        for node in nodes {
+            firstSet.append(UInt32(types.count))
+            for set in node.sets {
+                guard set.recordCount <= Int(UInt16.max) else {
+                    throw DNSAuthorityError.invalidRData(owner: (try? DNSName(wire: node.name).description) ?? "?",
+                                                         type: set.type.description,
+                                                         reason: "\(set.recordCount) records exceed 65535 in one RRset")
+                }
+                types.append(set.type)
+                counts.append(UInt16(set.recordCount))
+                starts.append(UInt32(arena.count))
+                arena.append(contentsOf: set.body)
+            }
+        }
+        firstSet.append(UInt32(types.count))
+        starts.append(UInt32(arena.count))
+        storage = Storage(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL,
+                          table: NameTable(names: nodes.map(\.name)), nodeFirstSet: firstSet, setTypes: types,
+                          setCounts: counts, setStarts: starts, arena: arena, negativeSOA: negativeSOA,
+                          addressSets: addressSets, addressSetTTL: addressSetTTL)
+    }
+
     /// The zone apex, case as given.
     public var origin: DNSName { storage.origin }
     /// The apex SOA record as stored.
@@ -124,14 +141,6 @@ public struct Zone: Sendable {
     public var addressSetTTL: UInt32 { storage.addressSetTTL }
     /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
     var negativeSOA: PrerenderedRRSet { storage.negativeSOA }
-
-    /// Internal initializer used by `ZoneCompiler`.
-    init(origin: DNSName, soa: ResourceRecord, soaData: SOAData, negativeTTL: UInt32,
-         nodes: [CompiledNode], negativeSOA: PrerenderedRRSet, addressSets: [AddressSet] = [],
-         addressSetTTL: UInt32 = 300) throws {
-        storage = try Storage(origin: origin, soa: soa, soaData: soaData, negativeTTL: negativeTTL,
-                              nodes: nodes, negativeSOA: negativeSOA, addressSets: addressSets, addressSetTTL: addressSetTTL)
-    }
 
     /// Number of owner names, including empty non-terminals.
     public var nodeCount: Int { storage.table.count }
