@@ -10,9 +10,11 @@ import Synchronization
 /// — unless the operator chose self-signed certificates (`herald serve --self-signed`, the demo
 /// mode), in which case self-signed pairs count too.
 ///
-/// ``refresh()`` re-checks the hosts in the directory (files are re-read only when they changed)
-/// and increments ``generation`` whenever the covered set changed, so a snapshot builder that
-/// polls the generation republishes within one poll. Reads are a lock and a set lookup.
+/// ``refresh()`` re-checks the hosts in the directory in one pass over its listing (a `stat` of
+/// each file; a pair is re-read and re-checked only when its files changed, and the verification
+/// is shared with every other user of the same store) and increments ``generation`` whenever the
+/// covered set changed, so a snapshot builder that polls the generation republishes within one
+/// poll. Reads are a lock and a set lookup.
 public final class CertificateAvailability: Sendable {
     /// The certificates being served.
     public let store: CertificateStore
@@ -47,17 +49,24 @@ public final class CertificateAvailability: Sendable {
 
     /// Whether a certificate summary is acceptable for announcing at `date`.
     public func accepts(_ summary: CertificateSummary, at date: Date) -> Bool {
-        summary.isValid(at: date) && (allowSelfSigned || !summary.isSelfSigned)
+        accepts(summary.validity, at: date)
     }
 
-    /// Re-checks every pair in the directory at the clock's time.
+    /// Whether a verified certificate's validity is acceptable for announcing at `date`: within
+    /// its validity period, and not self-signed unless ``allowSelfSigned``.
+    public func accepts(_ validity: CertificateValidity, at date: Date) -> Bool {
+        validity.isValid(at: date) && (allowSelfSigned || !validity.isSelfSigned)
+    }
+
+    /// Re-checks every pair in the directory at the clock's time (one pass over the listing, see
+    /// ``CertificateStore/usableCertificates()``).
     /// - Returns: whether the covered set changed (and ``generation`` moved).
     @discardableResult
     public func refresh() -> Bool {
         let now = clock()
         var covered: Set<String> = []
-        for host in store.availableHosts() {
-            if let summary = store.summary(forHost: host), accepts(summary, at: now) { covered.insert(host) }
+        for (host, validity) in store.usableCertificates() where accepts(validity, at: now) {
+            covered.insert(host)
         }
         return state.withLock { current in
             guard current.covered != covered else { return false }

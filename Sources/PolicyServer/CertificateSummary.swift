@@ -3,9 +3,10 @@ import X509
 
 /// What a policy host's certificate says about itself: issuer, validity and names.
 ///
-/// Read from the leaf (first certificate) of a PEM chain. Used by ``CertificateStore`` (which
-/// keeps one per loaded pair), by `herald certs status`, by the renewal decisions of
-/// ``CertificateManager`` and by the MTA-STS announcement gate (field case C22).
+/// Read from the leaf (first certificate) of a PEM chain. Built on demand by
+/// ``CertificateStore/summary(forHost:)`` (which keeps only the smaller ``CertificateValidity`` per
+/// host) for `herald certs status` and the renewal decisions of ``CertificateManager``, and from
+/// lego's output before it is installed.
 public struct CertificateSummary: Sendable, Equatable {
     /// The issuer's distinguished name (RFC 4514 text, e.g. `CN=Pebble Intermediate CA 7a2f3c`).
     public var issuer: String
@@ -55,6 +56,11 @@ public struct CertificateSummary: Sendable, Equatable {
         } catch {
             throw .unreadableFile(path: source, reason: String(describing: error))
         }
+    }
+
+    /// The validity period and self-signedness (what ``CertificateStore`` keeps per host).
+    public var validity: CertificateValidity {
+        CertificateValidity(notBefore: notBefore, notAfter: notAfter, isSelfSigned: isSelfSigned)
     }
 
     /// Whether the certificate is within its validity period at `date`.

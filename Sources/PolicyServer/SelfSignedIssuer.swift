@@ -21,14 +21,31 @@ public struct SelfSignedIssuer: Sendable {
     public var renewalWindow: TimeInterval
     /// The clock; injectable for tests.
     public var now: @Sendable () -> Date
+    /// The store serving ``directory``, whose cached verification ``needsIssue(_:)`` uses (each
+    /// pair is then checked once per file change, shared with the gate); `nil`: each call reads
+    /// and checks the pair itself.
+    public let store: CertificateStore?
 
-    /// Creates an issuer writing to `directory` (created if missing).
+    /// Creates an issuer writing to `directory` (created if missing), with no store: every
+    /// ``needsIssue(_:)`` reads and checks the pair from disk.
     public init(directory: String, validity: TimeInterval = 90 * 86_400,
                 renewalWindow: TimeInterval = 30 * 86_400, now: @escaping @Sendable () -> Date = { Date() }) {
         self.directory = directory
         self.validity = validity
         self.renewalWindow = renewalWindow
         self.now = now
+        self.store = nil
+    }
+
+    /// Creates an issuer writing to `store`'s directory (created if missing) and deciding from
+    /// `store`'s cached verification (a `stat` per file when nothing changed).
+    public init(store: CertificateStore, validity: TimeInterval = 90 * 86_400,
+                renewalWindow: TimeInterval = 30 * 86_400, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.directory = store.directory
+        self.validity = validity
+        self.renewalWindow = renewalWindow
+        self.now = now
+        self.store = store
     }
 
     /// Makes sure every host in `hosts` has a pair that covers it and stays valid for longer than
@@ -48,14 +65,18 @@ public struct SelfSignedIssuer: Sendable {
         return issued
     }
 
-    /// Whether `host` lacks a usable pair valid for more than ``renewalWindow``.
+    /// Whether `host` (key form) lacks a usable pair (chain parses, key matches, SAN covers the
+    /// host) valid for more than ``renewalWindow``.
     public func needsIssue(_ host: String) -> Bool {
-        let certificatePath = "\(directory)/\(host).crt"
-        let keyPath = "\(directory)/\(host).key"
-        guard let pair = try? CertificateStore.loadPair(host: host, certificatePath: certificatePath, keyPath: keyPath) else {
-            return true
+        let validity: CertificateValidity?
+        if let store {
+            validity = store.validity(forHost: host)
+        } else {
+            validity = try? CertificateStore.verifiedPair(
+                host: host, certificatePath: "\(directory)/\(host).crt", keyPath: "\(directory)/\(host).key").validity
         }
-        return pair.summary.notAfter <= now().addingTimeInterval(renewalWindow)
+        guard let validity else { return true }
+        return validity.notAfter <= now().addingTimeInterval(renewalWindow)
     }
 
     /// Issues a new pair for `host` and writes it, replacing any existing one.
