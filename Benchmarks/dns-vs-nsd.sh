@@ -8,8 +8,12 @@
 # Zones/esp-snapshot.zone, MTA-STS id, TLS-RPT), exports Herald's zones with
 # `herald zone export`, and serves the same zones with `herald serve`, NSD and Knot on
 # 127.0.0.1, each pinned to CPU 0 (taskset -c 0). Each server is started alone and timed from
-# process start to its first answer (dig polled every 20 ms), and its memory read then (PSS of
-# all its processes, /proc/PID/smaps_rollup). Then, for UDP and for TCP, ROUNDS rounds
+# process start to its first answer (dig polled every 20 ms) and to being idle (at most one
+# clock tick of CPU per 0.5 s, twice: loading, compiling and any background rebuild done), and
+# its memory read once idle (PSS of all its processes, /proc/PID/smaps_rollup). Herald restarts
+# from its snapshot image (ADR 0005); when the cache has none yet, a priming start builds it and
+# its times are printed as Herald's cold start. All three run without response-rate limiting
+# (NSD `rrl-ratelimit: 0`, Knot has none configured, Herald `--no-rrl`). Then, for UDP and for TCP, ROUNDS rounds
 # alternate Herald, NSD, Knot: each run is dnsperf pinned to CPU 1 for DURATION seconds at
 # saturation, with the server's CPU time (utime+stime of all its processes, /proc/PID/stat)
 # read before and after, and PSS after. After each throughput run, a latency run at a fixed
@@ -27,6 +31,7 @@
 #   HERALD_BIN      a herald binary to use instead of building `swift build -c release`
 #   HERALD_BENCH_BIN  likewise for herald-bench      BENCH_CACHE [/dev/shm/herald-dns-bench]
 #   HERALD_ARGS     extra `herald serve` arguments    FRESH=1  regenerate cached inventories
+#   FRESH_IMAGE=1   delete Herald's snapshot image first (time a cold start again)
 #
 # Binds no fixed ports (free ports are found by binding port 0), needs no internet once the
 # packages are installed, and stops every process it started on exit.
@@ -217,7 +222,7 @@ start_herald() {
   local n=$1 port=$2
   mkdir -p "$BENCH_CACHE/$n/certs"
   HERALD_DB=$BENCH_CACHE/$n/bench.sqlite taskset -c 0 "$HERALD_BIN" serve --dns "127.0.0.1:$port" --https off \
-    --no-refresh --self-signed --cert-dir "$BENCH_CACHE/$n/certs" --threads 1 --log-level warning $HERALD_ARGS \
+    --no-refresh --self-signed --cert-dir "$BENCH_CACHE/$n/certs" --threads 1 --no-rrl --log-level warning $HERALD_ARGS \
     >"$work/herald.log" 2>&1 &
   server_pid=$!
 }
@@ -285,19 +290,49 @@ CONF
 # ---------------------------------------------------------------- runs
 results=$work/results.tsv
 : > "$results"
-# start_one N SERVER: starts it alone, times start → first answer, reads PSS; keeps it running.
-declare -A load_of pss_load_of
+# Waits until the server has been idle (at most 1 clock tick of CPU per 0.5 s, twice in a row:
+# done loading, compiling or rebuilding after its first answer); prints seconds since $2 (ns).
+wait_idle() {
+  local pid=$1 started=$2 before after quiet=0 deadline=$(( $(now_ns) + 1800000000000 ))
+  before=$(cpu_ticks "$pid")
+  while [ "$quiet" -lt 2 ]; do
+    sleep 0.5
+    after=$(cpu_ticks "$pid")
+    if [ $((after - before)) -le 1 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    before=$after
+    [ "$(now_ns)" -lt "$deadline" ] || { log "server still busy after 1800 s"; break; }
+  done
+  python3 -c "print(f'{($(now_ns) - $started) / 1e9 - 1.0:.3f}')"
+}
+
+# start_one N SERVER: starts it alone, times start → first answer and start → idle (loading
+# done), reads PSS once idle; keeps it running. Herald restarts from its snapshot image
+# (<db>.image, written by every publication): when there is none yet (or FRESH_IMAGE=1) a
+# priming start without it is timed first and reported as the cold start.
+declare -A load_of pss_load_of settle_of cold_of
 start_one() {
-  local n=$1 server=$2 port t0
+  local n=$1 server=$2 port t0 first
+  if [ "$server" = herald ] && { [ "${FRESH_IMAGE:-0}" = 1 ] || [ ! -s "$BENCH_CACHE/$n/bench.sqlite.image" ]; }; then
+    rm -f "$BENCH_CACHE/$n/bench.sqlite.image"
+    port=$(free_port)
+    t0=$(now_ns)
+    start_herald "$n" "$port"
+    first=$(wait_answer "$t0" "$port" "customer$((n / 2)).example._mta-sts.hosted.example.net")
+    cold_of[$n]="first answer after $first s, idle after $(wait_idle "$server_pid" "$t0") s, PSS $(pss_kib "$server_pid") KiB"
+    log "  herald cold start (no snapshot image): ${cold_of[$n]}"
+    stop_pid "$server_pid"; server_pid=""
+  fi
   port=$(free_port)
   t0=$(now_ns)
   "start_$server" "$n" "$port"
   load_of[$server]=$(wait_answer "$t0" "$port" "customer$((n / 2)).example._mta-sts.hosted.example.net")
+  first=$(pss_kib "$server_pid")
+  settle_of[$server]=$(wait_idle "$server_pid" "$t0")
   pss_load_of[$server]=$(pss_kib "$server_pid")
   pid_of[$server]=$server_pid
   port_of[$server]=$port
   server_pid=""
-  log "  started $server (pid ${pid_of[$server]}, port $port): first answer after ${load_of[$server]} s, PSS ${pss_load_of[$server]} KiB"
+  log "  started $server (pid ${pid_of[$server]}, port $port): first answer after ${load_of[$server]} s (PSS $first KiB), idle after ${settle_of[$server]} s, PSS ${pss_load_of[$server]} KiB"
 }
 
 # run_one N TRANSPORT SERVER ROUND: one throughput run and one latency run; appends a row to $results.
@@ -324,9 +359,9 @@ run_one() {
         | awk '$1 == ">" {print $NF}' | sort -g | awk '{v[NR] = $1} END {if (NR == 0) {print "- -"; exit}
             i50 = int(NR * 0.50); if (i50 < 1) i50 = 1; i99 = int(NR * 0.99); if (i99 < 1) i99 = 1; print v[i50], v[i99]}')
   read -r p50 p99 <<<"$lat"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$n" "$transport" "$server" "$round" "${qps:-0}" "${avg:-0}" "$p50" "$p99" "$((c1 - c0))" "${completed:-0}" \
-    "${pss_load_of[$server]}" "$pss_run" "${load_of[$server]}" "$codes" >> "$results"
+    "${pss_load_of[$server]}" "$pss_run" "${load_of[$server]}" "$codes" "${settle_of[$server]}" >> "$results"
   log "$(printf '  %-4s %-6s round %s: %9.0f qps  avg %s s  p50 %s s  p99 %s s  cpu %d ticks  pss %d KiB  %s' \
     "$transport" "$server" "$round" "${qps:-0}" "${avg:-0}" "$p50" "$p99" "$((c1 - c0))" "$pss_run" "$codes")"
 }
@@ -354,12 +389,13 @@ for t in ["udp", "tcp"]:
             p99=med([num(r[7]) * 1e3 for r in rs]), cpu=cpu,
             pss_load=med([int(r[10]) for r in rs]) / 1024, pss_run=med([int(r[11]) for r in rs]) / 1024,
             per_customer=med([int(r[10]) for r in rs]) * 1024 / n, load=med([num(r[12]) for r in rs]),
+            settle=med([num(r[14]) for r in rs]),
             qps_all=" ".join(f"{num(r[4])/1000:.0f}k" for r in rs), codes=rs[-1][13].replace("_", " "))
 print(f"\n=== {n} customers: medians of {max(len([r for r in rows if r[1]==t and r[2]==servers[0]]) for t in ['udp','tcp'])} rounds (CPU µs/q = server utime+stime ÷ queries completed; p50/p99 at {lat_qps} qps offered) ===")
-hdr = f"{'transport':9} {'server':7} {'qps':>9} {'rounds':>17} {'avg ms':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/q':>8} {'PSS load MiB':>12} {'PSS run MiB':>11} {'B/customer':>10} {'load s':>7}"
+hdr = f"{'transport':9} {'server':7} {'qps':>9} {'rounds':>17} {'avg ms':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/q':>8} {'PSS idle MiB':>12} {'PSS run MiB':>11} {'B/customer':>10} {'load s':>7} {'idle s':>7}"
 print(hdr)
 for (t, s), v in summary.items():
-    print(f"{t:9} {s:7} {v['qps']:9.0f} {v['qps_all']:>17} {v['avg']:7.3f} {v['p50']:7.3f} {v['p99']:7.3f} {v['cpu']:8.2f} {v['pss_load']:12.1f} {v['pss_run']:11.1f} {v['per_customer']:10.0f} {v['load']:7.3f}")
+    print(f"{t:9} {s:7} {v['qps']:9.0f} {v['qps_all']:>17} {v['avg']:7.3f} {v['p50']:7.3f} {v['p99']:7.3f} {v['cpu']:8.2f} {v['pss_load']:12.1f} {v['pss_run']:11.1f} {v['per_customer']:10.0f} {v['load']:7.3f} {v['settle']:7.3f}")
 print("response codes (last round):")
 for (t, s), v in summary.items():
     print(f"  {t} {s}: {v['codes']}")
@@ -406,6 +442,7 @@ for n in "${sizes[@]}"; do
   done
   stop_servers
   summarize "$n"
+  [ -z "${cold_of[$n]:-}" ] || echo "herald cold start at $n customers (no snapshot image; built from the inventory): ${cold_of[$n]}"
 done
 echo
 echo "herald $("$HERALD_BIN" --version 2>/dev/null || echo '?') ($HERALD_BIN); $(nsd -v 2>&1 | head -1); $(knotd --version); dnsperf $(dnsperf -h 2>&1 | awk '/^Version/ {print $2}')"

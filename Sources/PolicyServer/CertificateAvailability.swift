@@ -23,16 +23,21 @@ public final class CertificateAvailability: Sendable {
     private let clock: @Sendable () -> Date
     private let state: Mutex<(generation: UInt64, covered: Set<String>)>
 
-    /// Creates the gate over `store` and computes the covered set once.
+    /// Creates the gate over `store` and, unless `refreshNow` is false, computes the covered set
+    /// once.
     /// - Parameters:
     ///   - allowSelfSigned: count self-signed pairs as covering (demo mode only).
     ///   - clock: the current time (injectable for tests).
-    public init(store: CertificateStore, allowSelfSigned: Bool, clock: @escaping @Sendable () -> Date = { Date() }) {
+    ///   - refreshNow: read the directory now; false leaves the covered set empty until the
+    ///     first ``refresh()`` (`herald serve` reads it after a snapshot image is answering:
+    ///     at 100,000 customers the first pass takes seconds).
+    public init(store: CertificateStore, allowSelfSigned: Bool, clock: @escaping @Sendable () -> Date = { Date() },
+                refreshNow: Bool = true) {
         self.store = store
         self.allowSelfSigned = allowSelfSigned
         self.clock = clock
         self.state = Mutex((1, []))
-        refresh()
+        if refreshNow { refresh() }
     }
 
     /// A number that changes whenever the covered set changes (starts at 1).

@@ -95,14 +95,14 @@ public final class CertificateManager: Sendable {
     /// The decision for `host` given its persisted record, at `now` (pure apart from reading the
     /// installed pair).
     public func decide(host: String, state: CertificateRenewalState.Host?, now: Date) -> Decision {
-        if let summary = store.summary(forHost: host), !summary.isSelfSigned, summary.isValid(at: now),
+        if let summary = store.validity(forHost: host), !summary.isSelfSigned, summary.isValid(at: now),
            summary.notAfter > now.addingTimeInterval(configuration.renewalWindow) {
             return .current(notAfter: summary.notAfter)
         }
         if let state, state.consecutiveFailures > 0, let next = state.nextAttempt, next > now {
             return .backingOff(until: next)
         }
-        guard let summary = store.summary(forHost: host) else {
+        guard let summary = store.validity(forHost: host) else {
             if let problem = store.loadError(forHost: host) { return .due(reason: "installed pair unusable: \(problem)") }
             return .due(reason: "no certificate")
         }

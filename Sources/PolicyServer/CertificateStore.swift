@@ -260,7 +260,7 @@ public final class CertificateStore: Sendable {
         guard changed else { return }
         switch verified {
         case .success:
-            logger.info("certificate loaded", metadata: ["host": .string(host), "path": .string(paths(forHost: host).certificate)])
+            logger.debug("certificate loaded", metadata: ["host": .string(host), "path": .string(paths(forHost: host).certificate)])
         case .failure(let error):
             logger.error("certificate not usable", metadata: ["host": .string(host), "error": .string(error.description)])
         }

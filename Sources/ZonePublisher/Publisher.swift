@@ -241,7 +241,9 @@ public struct Publisher: Sendable {
                 }
             }
         }
-        current.records.sort { ($0.owner, $0.text) < ($1.owner, $1.text) }
+        // The text is joined only to break a tie of owners (a tuple would join it on every
+        // comparison).
+        current.records.sort { $0.owner != $1.owner ? $0.owner < $1.owner : $0.text < $1.text }
         return current
     }
 

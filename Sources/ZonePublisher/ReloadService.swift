@@ -3,6 +3,9 @@ import Logging
 import RecordBuilder
 import ServiceLifecycle
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Watches the inventory and publishes a new snapshot when it changes (`herald serve`).
 ///
@@ -19,21 +22,29 @@ public final class ReloadService: Service, Sendable {
     let publish: @Sendable (PublishedSnapshot) -> Void
     /// Static zones and the certificate gate (`herald serve`); `nil` for neither.
     let additions: SnapshotAdditions?
+    /// Where the last published snapshot is kept for a fast restart (``SnapshotImageFile``);
+    /// `nil` for none.
+    let imagePath: String?
     /// The state after ``initialSnapshot()``, picked up by ``run()``.
     private let seeded = Mutex<State?>(nil)
+    /// Whether ``SnapshotAdditions/prepare`` has run.
+    private let prepared = Mutex(false)
 
     /// - Parameters:
     ///   - inventory: the inventory another process (the CLI) writes.
     ///   - interval: how often to look for changes; 200 ms keeps changes visible within 1 s.
     ///   - clock: Unix seconds, for serials.
     ///   - additions: static zones and the MTA-STS certificate gate, polled with the inventory.
+    ///   - imagePath: a ``SnapshotImageFile`` written after every publication and, when its
+    ///     inventory generation is current, served first at start while the inventory is read.
     ///   - publish: receives each new snapshot (swap it into the DNS and HTTPS servers).
     public init(
         inventory: Inventory, interval: Duration = .milliseconds(200), logger: Logger,
-        clock: @escaping @Sendable () -> Int64, additions: SnapshotAdditions? = nil,
+        clock: @escaping @Sendable () -> Int64, additions: SnapshotAdditions? = nil, imagePath: String? = nil,
         publish: @escaping @Sendable (PublishedSnapshot) -> Void
     ) {
         self.additions = additions
+        self.imagePath = imagePath
         self.inventory = inventory
         self.interval = interval
         self.logger = logger
@@ -41,18 +52,47 @@ public final class ReloadService: Service, Sendable {
         self.publish = publish
     }
 
-    /// State carried between polls.
+    /// State carried between polls: what was last published, as a digest rather than a copy
+    /// (a second copy of every record and policy would double the memory per customer).
     struct State: Sendable {
         var generation: Int64 = -1
         var additionsGeneration: UInt64? = nil
-        var records: [HostedTXT]? = nil
-        var addressSets: [String: AddressSet] = [:]
-        var policies: [String: String] = [:]
+        /// ``ContentDigest`` of the last published records, policies and address sets.
+        var content: ContentDigest? = nil
         var serial: UInt32 = 0
     }
 
-    /// Builds and publishes the first snapshot; returns it so the caller can report what serves.
+    /// Publishes the first snapshot; returns it so the caller can report what serves.
+    ///
+    /// When the snapshot image was built from the inventory's current generation, it is
+    /// published as is (the restart answers at once) and ``run()`` rebuilds from the inventory
+    /// straight away in the background: the image only bridges the rebuild, and a rebuild
+    /// with the same content keeps its serial. Otherwise (no image, another generation, or a
+    /// damaged or foreign file, which is logged) the snapshot is built from the inventory here.
     public func initialSnapshot() async throws -> PublishedSnapshot {
+        if let imagePath {
+            do {
+                if let image = try SnapshotImageFile.read(path: imagePath) {
+                    let current = try inventory.inventoryGeneration()
+                    if image.inventoryGeneration == current {
+                        let snapshot = PublishedSnapshot(zones: image.zones, policies: image.policies, serial: image.serial,
+                                                         records: [], warnings: [])
+                        publish(snapshot)
+                        logger.info("serving the snapshot image; rebuilding from the inventory", metadata: [
+                            "path": "\(imagePath)", "serial": "\(image.serial)", "generation": "\(image.inventoryGeneration)",
+                        ])
+                        // generation -1: the first poll rebuilds; same content keeps the serial.
+                        seeded.withLock { $0 = State(generation: -1, additionsGeneration: nil, content: image.content, serial: image.serial) }
+                        return snapshot
+                    }
+                    logger.info("snapshot image is from another inventory generation; building", metadata: [
+                        "path": "\(imagePath)", "image": "\(image.inventoryGeneration)", "inventory": "\(current)",
+                    ])
+                }
+            } catch {
+                logger.warning("snapshot image not used; building from the inventory", metadata: ["error": "\(error)"])
+            }
+        }
         var state = State()
         guard let snapshot = try await poll(&state) else { throw PublisherError.notInitialised }
         let ready = state
@@ -62,7 +102,14 @@ public final class ReloadService: Service, Sendable {
 
     public func run() async throws {
         var state = seeded.withLock { $0 } ?? State()
-        if state.generation < 0 { _ = try await poll(&state) }
+        if state.generation < 0 {
+            do {
+                _ = try await poll(&state)
+                Self.returnFreeMemory()
+            } catch {
+                logger.error("snapshot not published; the previous one keeps serving", metadata: ["error": "\(error)"])
+            }
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await Task.sleep(for: interval)
@@ -70,7 +117,7 @@ public final class ReloadService: Service, Sendable {
                 return
             }
             do {
-                _ = try await poll(&state)
+                if try await poll(&state) != nil { Self.returnFreeMemory() }
             } catch {
                 logger.error("snapshot not published; the previous one keeps serving", metadata: ["error": "\(error)"])
             }
@@ -79,6 +126,7 @@ public final class ReloadService: Service, Sendable {
 
     /// One look at the inventory; publishes and returns a snapshot when something changed.
     func poll(_ state: inout State) async throws -> PublishedSnapshot? {
+        prepareOnce()
         let generation = try inventory.inventoryGeneration()
         let additionsGeneration = additions?.generation()
         guard generation != state.generation || additionsGeneration != state.additionsGeneration else { return nil }
@@ -90,9 +138,10 @@ public final class ReloadService: Service, Sendable {
                 logger.info("MTA-STS not announced until a certificate is installed", metadata: ["hosts": "\(heldBack.joined(separator: " "))"])
             }
         }
-        let (records, policies) = (current.records, current.policies)
+        let (recordCount, policyCount) = (current.records.count, current.policies.count)
+        let content = ContentDigest(records: current.records, policies: current.policies, addressSets: current.addressSets)
         var serial = state.serial
-        if state.records == nil || records != state.records! || policies != state.policies || current.addressSets != state.addressSets || serial == 0 {
+        if state.content != content || serial == 0 {
             serial = Publisher.nextSerial(after: max(state.serial, inv.settings.publishedSerial), now: clock())
         }
         var snapshot = try Publisher.compile(inv, current: current, serial: serial)
@@ -103,11 +152,50 @@ public final class ReloadService: Service, Sendable {
         publish(snapshot)
         for w in snapshot.warnings { logger.warning("\(w)") }
         logger.info("published snapshot", metadata: [
-            "serial": "\(serial)", "generation": "\(generation)", "records": "\(records.count)",
-            "policies": "\(policies.count)",
+            "serial": "\(serial)", "generation": "\(generation)", "records": "\(recordCount)",
+            "policies": "\(policyCount)",
         ])
-        state = State(generation: inv.generation, additionsGeneration: additionsGeneration, records: records,
-                      addressSets: current.addressSets, policies: policies, serial: serial)
+        state = State(generation: inv.generation, additionsGeneration: additionsGeneration, content: content, serial: serial)
+        if let imagePath {
+            do {
+                let size = try SnapshotImageFile.write(
+                    SnapshotImageFile.Contents(zones: snapshot.zones, policies: snapshot.policies, serial: serial,
+                                               inventoryGeneration: inv.generation, content: content),
+                    to: imagePath)
+                logger.debug("snapshot image written", metadata: ["path": "\(imagePath)", "octets": "\(size)"])
+            } catch {
+                logger.warning("snapshot image not written", metadata: ["error": "\(error)"])
+            }
+        }
         return snapshot
     }
 }
+
+extension ReloadService {
+    /// Runs the additions' `prepare` the first time only.
+    func prepareOnce() {
+        let first = prepared.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if first { additions?.prepare?() }
+    }
+
+    /// Hands the heap pages freed by a rebuild back to the kernel (glibc keeps them otherwise:
+    /// a rebuild's transient typed records would stay in the process's resident set).
+    public static func returnFreeMemory() {
+        #if canImport(Glibc)
+        if let trim = mallocTrim { _ = trim(0) }
+        #endif
+    }
+
+    #if canImport(Glibc)
+    /// glibc's `malloc_trim(3)`, looked up at run time (Swift's Glibc module does not import
+    /// `<malloc.h>`); nil on a C library without it.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+    #endif
+}
+

@@ -37,13 +37,18 @@ public struct SnapshotAdditions: Sendable {
     /// Called on each rebuild, before the gate, with every policy the inventory wants served
     /// (to obtain certificates for them).
     public var observePolicyTargets: (@Sendable (PolicyTargets) -> Void)?
+    /// Called once before the first rebuild (for example to read the certificate directory,
+    /// which at 100,000 customers is slow enough to run after a snapshot image is serving).
+    public var prepare: (@Sendable () -> Void)?
 
     /// Additions; every part is optional.
     public init(generation: @escaping @Sendable () -> UInt64,
                 staticZones: (@Sendable (_ servedZones: [DNSName]) throws -> [Zone])? = nil,
                 announcesPolicy: (@Sendable (_ policyHost: String) -> Bool)? = nil,
-                observePolicyTargets: (@Sendable (PolicyTargets) -> Void)? = nil) {
+                observePolicyTargets: (@Sendable (PolicyTargets) -> Void)? = nil,
+                prepare: (@Sendable () -> Void)? = nil) {
         self.generation = generation
+        self.prepare = prepare
         self.staticZones = staticZones
         self.announcesPolicy = announcesPolicy
         self.observePolicyTargets = observePolicyTargets

@@ -42,8 +42,9 @@ struct ServeCertificates: Sendable {
     static func make(options: ServeCertificateOptions, certificates: CertificateStore, certDir: String, selfSigned: Bool,
                      resolver: String?, logger: Logger,
                      onHTTPBound: @escaping @Sendable (Int) -> Void) throws -> ServeCertificates {
-        let availability = CertificateAvailability(store: certificates, allowSelfSigned: selfSigned)
-        let issuer = selfSigned ? SelfSignedIssuer(directory: certDir) : nil
+        let availability = CertificateAvailability(store: certificates, allowSelfSigned: selfSigned, refreshNow: false)
+        // The issuer decides from the store's per-file cache: each pair is read once per change.
+        let issuer = selfSigned ? SelfSignedIssuer(store: certificates) : nil
         let targets = PolicyTargetsBox()
         let staticZones = options.zones.map { StaticZoneDirectory(directory: $0, logger: logger) }
         if let directory = options.zones {
@@ -73,8 +74,11 @@ struct ServeCertificates: Sendable {
             }
             targets.update(wanted)
         }
+        // The certificate directory is first read by the reload service before its first
+        // build (after a snapshot image is already answering), not here.
         let additions = SnapshotAdditions(generation: generation, staticZones: zonesSource,
-                                          announcesPolicy: announces, observePolicyTargets: observe)
+                                          announcesPolicy: announces, observePolicyTargets: observe,
+                                          prepare: { availability.refresh() })
 
         var services: [any Service] = []
         var manager: CertificateManager?

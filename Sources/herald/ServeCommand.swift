@@ -68,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("DNS event-loop threads, each with its own SO_REUSEPORT UDP socket (default: the CPUs this process may run on, so taskset is honoured).", valueName: "N"))
     var threads: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Keep the last published snapshot here and, on restart, answer from it at once while the inventory is read (default: <inventory>.image; 'off' disables).", valueName: "PATH"))
+    var snapshotImage: String?
+
     @Flag(name: .long, help: "Log every DNS query at debug level (client, qname, qtype, rcode, transport); raises --log-level to debug.")
     var logQueries = false
 
@@ -105,15 +108,22 @@ struct ServeCommand: AsyncParsableCommand {
             selfSigned: selfSigned ?? !certificateOptions.acme, resolver: resolver, logger: logger,
             onHTTPBound: { port in log.debug("http bound", metadata: ["port": "\(port)"]) })
         try certificateWiring.checkStaticZones(inventory: inventory)
+        let imagePath = snapshotImage == "off" ? nil : (snapshotImage ?? global.databasePath + ".image")
         let reload = ReloadService(inventory: inventory, logger: logger, clock: { Int64(Date().timeIntervalSince1970) },
-                                   additions: certificateWiring.additions) { snapshot in
+                                   additions: certificateWiring.additions, imagePath: imagePath) { snapshot in
             // Body before id (RFC 8461 §8.1): the HTTPS store first, then the zones.
             do { try policies.replace(with: snapshot.policies) } catch {
                 log.error("policies not published", metadata: ["error": "\(error)"])
             }
             reference.publish(snapshot.zones)
         }
-        let first = try await reload.initialSnapshot()
+        // Only the banner's facts outlive the first build: the snapshot's record list goes now
+        // and the build's transient memory is handed back before serving.
+        let (origins, serial) = try await { () async throws -> (String, UInt32) in
+            let first = try await reload.initialSnapshot()
+            return (first.zones.zones.map(\.origin.description).joined(separator: ", "), first.serial)
+        }()
+        ReloadService.returnFreeMemory()
 
         let responder = Responder(configuration: ResponderConfiguration(maxUDPPayload: maxUdpPayload))
         var metricsEndpoint: PrometheusEndpoint?
@@ -164,8 +174,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The banner is printed once every listener is bound, with the bound ports (port 0
         // asked for means a kernel-chosen one).
-        let origins = first.zones.zones.map(\.origin.description).joined(separator: ", ")
-        let serial = first.serial
         ready.onReady { dnsPort, httpsPort in
             let httpsText = httpsPort.map { ", https \(httpsAddress?.0 ?? ""):\($0)" } ?? ""
             FileHandle.standardOutput.write(Data("herald: serving \(origins) serial \(serial) on dns \(dnsHost):\(dnsPort)\(httpsText)\n".utf8))
