@@ -169,9 +169,9 @@ clk_tck=$(getconf CLK_TCK)
 
 # Waits until the server at $port answers $probe over UDP; prints seconds since $1 (ns).
 wait_answer() {
-  local started=$1 port=$2 probe=$3 deadline=$(( $(now_ns) + 1800000000000 ))
+  local started=$1 port=$2 probe=$3 qtype=${4:-TXT} deadline=$(( $(now_ns) + 1800000000000 ))
   while :; do
-    if dig +norec +tries=1 +time=1 -p "$port" @127.0.0.1 "$probe" TXT 2>/dev/null | grep -q 'ANSWER: [1-9]'; then break; fi
+    if dig +norec +tries=1 +time=1 -p "$port" @127.0.0.1 "$probe" "$qtype" 2>/dev/null | grep -q 'ANSWER: [1-9]'; then break; fi
     kill -0 "$server_pid" 2>/dev/null || { log "server exited before answering"; exit 1; }
     [ "$(now_ns)" -lt "$deadline" ] || { log "server did not answer within 1800 s"; exit 1; }
     sleep 0.02
@@ -287,6 +287,30 @@ CONF
   server_pid=$!
 }
 
+# Empty-zone baseline: each server started on zones holding only the apexes (SOA, NS) and
+# Herald on an inventory without customers, so that memory per customer is also given as the
+# marginal (PSS(N) − PSS(0)) / N, free of each program's fixed size.
+declare -A base_pss
+measure_baselines() {
+  local dir=$BENCH_CACHE/0 server port t0
+  mkdir -p "$dir/certs"
+  if [ ! -s "$dir/bench.sqlite" ]; then
+    "$HERALD_BENCH_BIN" inventory --domains 0 --mta-sts --offline-zone Zones/esp-snapshot.zone --db "$dir/bench.sqlite" >&2
+  fi
+  rm -rf "$dir/zones"
+  HERALD_DB=$dir/bench.sqlite "$HERALD_BIN" zone export --directory "$dir/zones" >/dev/null
+  for server in $SERVERS; do
+    port=$(free_port)
+    t0=$(now_ns)
+    "start_$server" 0 "$port"
+    wait_answer "$t0" "$port" hosted.example.net SOA >/dev/null
+    wait_idle "$server_pid" "$t0" >/dev/null
+    base_pss[$server]=$(pss_kib "$server_pid")
+    stop_pid "$server_pid"; server_pid=""
+    log "  $server with no customers: PSS ${base_pss[$server]} KiB"
+  done
+}
+
 # ---------------------------------------------------------------- runs
 results=$work/results.tsv
 : > "$results"
@@ -368,9 +392,12 @@ run_one() {
 
 summarize() {
   local n=$1
-  python3 - "$results" "$n" "$clk_tck" "$SERVERS" "$LAT_QPS" <<'PY'
+  local bases=""
+  for s in $SERVERS; do bases="$bases $s=${base_pss[$s]:-0}"; done
+  python3 - "$results" "$n" "$clk_tck" "$SERVERS" "$LAT_QPS" "$bases" <<'PY'
 import sys, statistics
 path, n, tck, servers, lat_qps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
+base = {kv.split("=")[0]: int(kv.split("=")[1]) for kv in sys.argv[6].split()}
 rows = [l.rstrip("\n").split("\t") for l in open(path) if l.strip()]
 rows = [r for r in rows if int(r[0]) == n]
 def med(xs): return statistics.median(xs) if xs else float("nan")
@@ -390,12 +417,17 @@ for t in ["udp", "tcp"]:
             pss_load=med([int(r[10]) for r in rs]) / 1024, pss_run=med([int(r[11]) for r in rs]) / 1024,
             per_customer=med([int(r[10]) for r in rs]) * 1024 / n, load=med([num(r[12]) for r in rs]),
             settle=med([num(r[14]) for r in rs]),
+            marginal=(med([int(r[10]) for r in rs]) - base.get(s, 0)) * 1024 / n,
             qps_all=" ".join(f"{num(r[4])/1000:.0f}k" for r in rs), codes=rs[-1][13].replace("_", " "))
 print(f"\n=== {n} customers: medians of {max(len([r for r in rows if r[1]==t and r[2]==servers[0]]) for t in ['udp','tcp'])} rounds (CPU µs/q = server utime+stime ÷ queries completed; p50/p99 at {lat_qps} qps offered) ===")
 hdr = f"{'transport':9} {'server':7} {'qps':>9} {'rounds':>17} {'avg ms':>7} {'p50 ms':>7} {'p99 ms':>7} {'CPU µs/q':>8} {'PSS idle MiB':>12} {'PSS run MiB':>11} {'B/customer':>10} {'load s':>7} {'idle s':>7}"
 print(hdr)
 for (t, s), v in summary.items():
     print(f"{t:9} {s:7} {v['qps']:9.0f} {v['qps_all']:>17} {v['avg']:7.3f} {v['p50']:7.3f} {v['p99']:7.3f} {v['cpu']:8.2f} {v['pss_load']:12.1f} {v['pss_run']:11.1f} {v['per_customer']:10.0f} {v['load']:7.3f} {v['settle']:7.3f}")
+print("memory: PSS once idle after start; B/customer = PSS ÷ N; marginal = (PSS − PSS with no customers) ÷ N")
+for s in servers:
+    v = summary.get(("udp", s)) or summary.get(("tcp", s))
+    if v: print(f"  {s:7} PSS {v['pss_load']:8.1f} MiB, with no customers {base.get(s, 0) / 1024:6.1f} MiB, {v['per_customer']:6.0f} B/customer, marginal {v['marginal']:6.0f} B/customer")
 print("response codes (last round):")
 for (t, s), v in summary.items():
     print(f"  {t} {s}: {v['codes']}")
@@ -421,7 +453,9 @@ if "herald" in servers:
     if h and nsd:
         print(f"  UDP CPU/query ≤ 0.9 × NSD ({0.9*nsd['cpu']:.2f} µs): {h['cpu']:.2f} µs → {'MET' if h['cpu'] <= 0.9*nsd['cpu'] else 'NOT MET'}")
     if h and knot:
-        print(f"  memory/customer below Knot ({knot['per_customer']:.0f} B): {h['per_customer']:.0f} B → {'MET' if h['per_customer'] < knot['per_customer'] else 'NOT MET'}")
+        print(f"  memory/customer below Knot ({knot['per_customer']:.0f} B, PSS ÷ N): {h['per_customer']:.0f} B → {'MET' if h['per_customer'] < knot['per_customer'] else 'NOT MET'}")
+        if base.get("herald") and base.get("knot"):
+            print(f"  marginal memory/customer below Knot's ({knot['marginal']:.0f} B): {h['marginal']:.0f} B → {'MET' if h['marginal'] < knot['marginal'] else 'NOT MET'}")
     if h and n >= 100000:
         print(f"  load of {n} customers ≤ 1 s: {h['load']:.3f} s → {'MET' if h['load'] <= 1 else 'NOT MET'}")
 PY
@@ -429,6 +463,8 @@ PY
 
 log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+log "baselines (no customers):"
+measure_baselines
 for n in "${sizes[@]}"; do
   prepare "$n"
   log "== $n customers: $(wc -l < "$BENCH_CACHE/$n/queries.txt") queries in the file; zones: $(ls "$BENCH_CACHE/$n/zones" | tr '\n' ' ')"

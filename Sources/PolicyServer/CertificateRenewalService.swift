@@ -9,7 +9,9 @@ import ServiceLifecycle
 public final class CertificateRenewalService: Service, Sendable {
     /// What the service renews for: a generation that changes when `hosts` or
     /// `policyAddresses` change, the policy hosts, and the policy servers' addresses.
-    public typealias Targets = @Sendable () -> (generation: UInt64, hosts: [String], policyAddresses: [String])
+    /// The target generation, the hosts (called only when a pass runs) and the policy-server
+    /// addresses.
+    public typealias Targets = @Sendable () -> (generation: UInt64, hosts: @Sendable () -> [String], policyAddresses: [String])
 
     let manager: CertificateManager?
     let availability: CertificateAvailability
@@ -53,7 +55,7 @@ public final class CertificateRenewalService: Service, Sendable {
             if let manager, ready(), current.generation != lastGeneration || clock.now >= nextScan {
                 lastGeneration = current.generation
                 nextScan = clock.now + scanInterval
-                await pass(manager, hosts: current.hosts, addresses: current.policyAddresses)
+                await pass(manager, hosts: current.hosts(), addresses: current.policyAddresses)
                 availability.refresh()
             }
             if clock.now >= nextRescan {

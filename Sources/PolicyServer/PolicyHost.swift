@@ -14,20 +14,48 @@ public enum PolicyHost {
     ///   letters, digits and hyphens (not at either end) and the name is ≤ 253 octets
     ///   (RFC 1123 §2.1, RFC 1035 §2.3.1). This also keeps names safe to use as file names.
     public static func normalize(_ host: String) throws(PolicyServerError) -> String {
-        var bytes = Array(host.utf8)
-        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
-        guard !bytes.isEmpty, bytes.count <= 253 else { throw .invalidHost(host) }
-        for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A {
-            bytes[index] |= 0x20
-        }
-        for label in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
-            guard (1...63).contains(label.count),
-                  label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
-                  label.allSatisfy({ isLetterDigitHyphen($0) }) else {
-                throw .invalidHost(host)
-            }
-        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(host.utf8.count)
+        try appendKeyForm(of: host, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the key form of `host` (see ``normalize(_:)``) to `bytes`, checking it in the same
+    /// pass without allocating; on error `bytes` is left as it was.
+    /// - Throws: ``PolicyServerError/invalidHost(_:)`` as ``normalize(_:)`` does.
+    public static func appendKeyForm(of host: String, to bytes: inout [UInt8]) throws(PolicyServerError) {
+        let start = bytes.count
+        var valid = true
+        var labelLength = 0
+        var previous: UInt8 = UInt8(ascii: ".")
+        var total = host.utf8.count
+        if host.utf8.last == UInt8(ascii: ".") { total -= 1 }
+        if total == 0 || total > 253 { valid = false }
+        var index = 0
+        if valid {
+            for raw in host.utf8 {
+                if index == total { break }
+                index += 1
+                var byte = raw
+                if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                if byte == UInt8(ascii: ".") {
+                    // A label ends: 1…63 octets, no hyphen at its end.
+                    if labelLength == 0 || previous == UInt8(ascii: "-") { valid = false; break }
+                    labelLength = 0
+                } else {
+                    guard isLetterDigitHyphen(byte), labelLength < 63,
+                          !(labelLength == 0 && byte == UInt8(ascii: "-")) else { valid = false; break }
+                    labelLength += 1
+                }
+                bytes.append(byte)
+                previous = byte
+            }
+            if valid && (labelLength == 0 || previous == UInt8(ascii: "-")) { valid = false }
+        }
+        guard valid else {
+            bytes.removeSubrange(start...)
+            throw .invalidHost(host)
+        }
     }
 
     /// The host part of an HTTP `Host` header or `:authority` (RFC 9110 §7.2), in key form,

@@ -13,7 +13,7 @@ import Glibc
 /// inventory generation is the inventory's current one, and rebuilds from the inventory in the
 /// background straight after, replacing it (same content keeps the same serial).
 ///
-/// Layout: magic `HERALDSI`, format version (UInt32), FNV-1a-64 checksum of the payload, payload
+/// Layout: magic `HERALDSI`, format version (UInt32), a 64-bit checksum of the payload, payload
 /// length, payload (little-endian; see `ZoneSnapshot.encode(into:)`). Written to a temporary
 /// file, flushed and renamed into place, so a crash never leaves half an image.
 public enum SnapshotImageFile {
@@ -21,7 +21,7 @@ public enum SnapshotImageFile {
     static let magic: [UInt8] = Array("HERALDSI".utf8)
     /// Bumped whenever the layout or what the records mean changes, so an image from another
     /// build is ignored rather than misread.
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     /// What an image holds.
     public struct Contents: Sendable {
@@ -75,7 +75,7 @@ public enum SnapshotImageFile {
         var header = ImageWriter(capacity: 32)
         for byte in magic { header.write(byte) }
         header.write(version)
-        header.write(checksum(payload.bytes))
+        header.write(payload.bytes.withUnsafeBytes { checksum($0) })
         header.write(UInt64(payload.bytes.count))
 
         let temporary = path + ".tmp.\(getpid())"
@@ -112,8 +112,7 @@ public enum SnapshotImageFile {
     ///   damaged (checksum) or inconsistent (the decoder's error, naming the field).
     public static func read(path: String) throws -> Contents? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ImageError(path: path, reason: "unreadable") }
-        let bytes = [UInt8](data)
+        let bytes = try readAll(path)
         var reader = ImageReader(bytes)
         do {
             for byte in magic where try reader.read(UInt8.self, "magic") != byte {
@@ -126,9 +125,11 @@ public enum SnapshotImageFile {
             guard length == UInt64(reader.remaining) else {
                 throw ImageError(path: path, reason: "payload of \(reader.remaining) octets, header says \(length)")
             }
-            let payload = Array(bytes[reader.offset...])
-            guard checksum(payload) == sum else { throw ImageError(path: path, reason: "checksum mismatch (damaged file)") }
-            var body = ImageReader(payload)
+            let payloadStart = reader.offset
+            guard bytes.withUnsafeBytes({ checksum(UnsafeRawBufferPointer(rebasing: $0[payloadStart...])) }) == sum else {
+                throw ImageError(path: path, reason: "checksum mismatch (damaged file)")
+            }
+            var body = ImageReader(bytes, offset: payloadStart)
             let generation = try body.read(Int64.self, "inventory generation")
             let serial = try body.read(UInt32.self, "serial")
             let high = try body.read(UInt64.self, "digest")
@@ -152,20 +153,51 @@ public enum SnapshotImageFile {
         }
     }
 
-    /// FNV-1a, 64-bit, eight octets at a time folded in order (detects damage, not tampering).
-    static func checksum(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01B3
-                offset += 8
+    /// The whole file in one buffer (read(2) straight into the array: no intermediate copy).
+    static func readAll(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ImageError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ImageError(path: path, reason: "cannot stat: \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        var failure: String? = nil
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var done = 0
+            while done < size {
+                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failure = n < 0 ? "read failed: \(String(cString: strerror(errno)))" : "file shrank while read"
+                    break
+                }
+                done += n
             }
-            while offset < raw.count {
-                hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01B3
-                offset += 1
-            }
+            initialized = done
         }
-        return hash
+        if let failure { throw ImageError(path: path, reason: failure) }
+        return bytes
+    }
+
+    /// FNV-1a-style 64-bit checksum in four independent lanes of eight octets each, folded at
+    /// the end (detects damage, not tampering; the lanes let the multiplies overlap).
+    static func checksum(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0xCBF2_9CE4_8422_2325, 0x84222325CBF29CE4, 0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F)
+        var offset = 0
+        while offset + 32 <= raw.count {
+            lanes.0 = (lanes.0 ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* prime
+            lanes.1 = (lanes.1 ^ raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* prime
+            lanes.2 = (lanes.2 ^ raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)) &* prime
+            lanes.3 = (lanes.3 ^ raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)) &* prime
+            offset += 32
+        }
+        var hash = lanes.0
+        for lane in [lanes.1, lanes.2, lanes.3] { hash = (hash ^ lane) &* prime }
+        while offset < raw.count {
+            hash = (hash ^ UInt64(raw[offset])) &* prime
+            offset += 1
+        }
+        return (hash ^ UInt64(raw.count)) &* prime
     }
 }

@@ -125,18 +125,27 @@ struct ServeCertificates: Sendable {
 }
 
 /// The policies the inventory wants served, with a generation that moves when they change.
+///
+/// The hosts are kept as one newline-joined string, not an array of strings: an update comes from
+/// a snapshot rebuild, and 100,000 small strings made amid the rebuild's garbage would keep its
+/// freed pages resident. The array is made only when the renewal service asks for it.
 final class PolicyTargetsBox: Sendable {
-    private let state = Mutex<(generation: UInt64, value: SnapshotAdditions.PolicyTargets)>(
-        (0, SnapshotAdditions.PolicyTargets(hosts: [], policyAddresses: [])))
+    private let state = Mutex<(generation: UInt64, hosts: String, count: Int, policyAddresses: [String])>((0, "", 0, []))
 
     /// Stores `wanted`, moving the generation when it differs.
     func update(_ wanted: SnapshotAdditions.PolicyTargets) {
-        state.withLock { if $0.value != wanted { $0 = ($0.generation &+ 1, wanted) } }
+        let joined = wanted.hosts.joined(separator: "\n")
+        state.withLock {
+            if $0.hosts != joined || $0.count != wanted.hosts.count || $0.policyAddresses != wanted.policyAddresses {
+                $0 = ($0.generation &+ 1, joined, wanted.hosts.count, wanted.policyAddresses)
+            }
+        }
     }
 
-    /// The generation, hosts and policy addresses.
-    var current: (generation: UInt64, hosts: [String], policyAddresses: [String]) {
-        state.withLock { ($0.generation, $0.value.hosts, $0.value.policyAddresses) }
+    /// The generation, the hosts (made on demand) and the policy addresses.
+    var current: (generation: UInt64, hosts: @Sendable () -> [String], policyAddresses: [String]) {
+        let (generation, joined, count, addresses) = state.withLock { ($0.generation, $0.hosts, $0.count, $0.policyAddresses) }
+        return (generation, { count == 0 ? [] : joined.split(separator: "\n").map(String.init) }, addresses)
     }
 }
 

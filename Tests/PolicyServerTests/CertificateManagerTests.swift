@@ -357,7 +357,7 @@ private struct Fixture {
         let ready = ReadyBox(onThirdRefusal: { askedContinuation.yield() })
         let service = CertificateRenewalService(
             manager: manager, availability: availability,
-            targets: { (1, [host], ["127.0.0.1"]) }, tick: .milliseconds(10), ready: { ready.value }, logger: logger)
+            targets: { (1, { [host] }, ["127.0.0.1"]) }, tick: .milliseconds(10), ready: { ready.value }, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             // Not ready: the loop asked three times and ran no pass.

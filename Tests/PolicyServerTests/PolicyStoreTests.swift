@@ -79,4 +79,19 @@ import Testing
             for await consistent in group { #expect(consistent) }
         }
     }
+
+    /// The compact table finds every host of a large set and nothing else (binary search over
+    /// hosts sorted by octets, including hosts that are prefixes of others).
+    @Test func largeTablesFindEveryHostAndNoOther() throws {
+        var policies: [String: String] = [:]
+        for i in 0..<2_000 { policies["mta-sts.customer\(i).example"] = "version: STSv1\r\nmode: testing\r\nmx: mx\(i).example\r\nmax_age: 86400\r\n" }
+        policies["mta-sts.customer1.example.net"] = bodyB
+        let store = try PolicyStore(policies: policies)
+        #expect(store.count == policies.count)
+        for (host, body) in policies { #expect(store.policy(forHost: host.uppercased() + ".") == body) }
+        for miss in ["mta-sts.customer2000.example", "mta-sts.customer1.exampl", "mta-sts.customer.example", "mta-sts.a", "mta-sts.zzz"] {
+            #expect(store.policy(forHost: miss) == nil)
+        }
+        #expect(store.snapshot() == policies)
+    }
 }
