@@ -295,7 +295,8 @@ measure_baselines() {
   local dir=$BENCH_CACHE/0 server port t0
   mkdir -p "$dir/certs"
   if [ ! -s "$dir/bench.sqlite" ]; then
-    "$HERALD_BENCH_BIN" inventory --domains 0 --mta-sts --offline-zone Zones/esp-snapshot.zone --db "$dir/bench.sqlite" >&2
+    "$HERALD_BIN" init --db "$dir/bench.sqlite" --zone hosted.example.net --report-zone reports.example.net \
+      --ns ns1.example.net --ns ns2.example.net --policy-address 192.0.2.1 >/dev/null
   fi
   rm -rf "$dir/zones"
   HERALD_DB=$dir/bench.sqlite "$HERALD_BIN" zone export --directory "$dir/zones" >/dev/null

@@ -16,6 +16,7 @@ public final class CertificateRenewalService: Service, Sendable {
     let manager: CertificateManager?
     let availability: CertificateAvailability
     let targets: Targets
+    let afterRefresh: @Sendable () -> Void
     let scanInterval: Duration
     let rescanInterval: Duration
     let tick: Duration
@@ -32,9 +33,13 @@ public final class CertificateRenewalService: Service, Sendable {
     ///   - tick: how often `targets` is polled for changes (default 1 s).
     ///   - ready: no pass starts before this returns true (e.g. the HTTP-01 listener is bound,
     ///     so a CA's validation cannot arrive before it; a failure would cost a backoff).
+    ///   - afterRefresh: called after each refresh of `availability` (`herald serve` hands the
+    ///     heap pages a 100,000-certificate rescan freed back to the kernel).
     public init(manager: CertificateManager?, availability: CertificateAvailability, targets: @escaping Targets,
                 scanInterval: Duration = .seconds(600), rescanInterval: Duration = .seconds(30),
-                tick: Duration = .seconds(1), ready: @escaping @Sendable () -> Bool = { true }, logger: Logger) {
+                tick: Duration = .seconds(1), ready: @escaping @Sendable () -> Bool = { true }, logger: Logger,
+                afterRefresh: @escaping @Sendable () -> Void = {}) {
+        self.afterRefresh = afterRefresh
         self.ready = ready
         self.manager = manager
         self.availability = availability
@@ -57,10 +62,12 @@ public final class CertificateRenewalService: Service, Sendable {
                 nextScan = clock.now + scanInterval
                 await pass(manager, hosts: current.hosts(), addresses: current.policyAddresses)
                 availability.refresh()
+                afterRefresh()
             }
             if clock.now >= nextRescan {
                 nextRescan = clock.now + rescanInterval
                 if availability.refresh() { logger.info("certificate set changed", metadata: ["covered": "\(availability.coveredHosts.count)"]) }
+                afterRefresh()
             }
             do {
                 let wait = ready() ? tick : .milliseconds(100)

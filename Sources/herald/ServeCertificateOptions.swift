@@ -109,7 +109,7 @@ struct ServeCertificates: Sendable {
         services.append(CertificateRenewalService(
             manager: manager, availability: availability,
             targets: { targets.current }, ready: { httpReady.isSet },
-            logger: logger))
+            logger: logger, afterRefresh: { ReloadService.returnFreeMemory() }))
         return ServeCertificates(availability: availability, additions: additions, services: services, staticZones: staticZones)
     }
 
