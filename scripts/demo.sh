@@ -31,5 +31,5 @@ Herald demo is serving. In another terminal try:
 
 Press Ctrl-C to stop.
 TXT
-exec "$herald_bin" serve --dns "$DNS" --https "$HTTPS" --cert-dir "$dir/certs" --offline-zone Zones/esp-snapshot.zone \
+exec "$herald_bin" serve --dns "$DNS" --https "$HTTPS" --cert-dir "$dir/certs" --self-signed --offline-zone Zones/esp-snapshot.zone \
   --zones Zones/static

@@ -30,8 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory of <host>.crt/<host>.key pairs (SNI).", valueName: "DIR"))
     var certDir = "certs"
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Create a self-signed certificate for each hosted mta-sts.<domain> that has none, and announce MTA-STS with it (demo mode; default: on without --acme, off with it).")
-    var selfSigned: Bool?
+    @Flag(name: .long, help: "Demo mode: create a self-signed certificate for each hosted mta-sts.<domain> that has none, and announce MTA-STS with it. Never in production: sending MTAs reject self-signed certificates (RFC 8461 §3.3), so an enforce policy would stop mail.")
+    var selfSigned = false
 
     @OptionGroup var certificateOptions: ServeCertificateOptions
 
@@ -105,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         // ones count in demo mode only); ACME issuance, the challenge listener, static zones.
         let certificateWiring = try ServeCertificates.make(
             options: certificateOptions, certificates: certificates, certDir: certDir,
-            selfSigned: selfSigned ?? !certificateOptions.acme, resolver: resolver, logger: logger,
+            selfSigned: selfSigned, resolver: resolver, logger: logger,
             onHTTPBound: { port in log.debug("http bound", metadata: ["port": "\(port)"]) })
         try certificateWiring.checkStaticZones(inventory: inventory)
         let imagePath = snapshotImage == "off" ? nil : (snapshotImage ?? global.databasePath + ".image")

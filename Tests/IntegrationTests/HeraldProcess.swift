@@ -111,7 +111,7 @@ final class HeraldProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
             "serve", "--dns", "127.0.0.1:0", "--https", "127.0.0.1:0",
-            "--cert-dir", directory + "/certs", "--ready-file", ready, "--log-level", "warning",
+            "--cert-dir", directory + "/certs", "--self-signed", "--ready-file", ready, "--log-level", "warning",
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(["HERALD_DB": database]) { _, new in new }
         process.currentDirectoryURL = URL(fileURLWithPath: Repository.root)
