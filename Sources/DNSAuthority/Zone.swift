@@ -142,12 +142,6 @@ public struct Zone: Sendable {
     /// The SOA rendered for the authority section of negative answers at `negativeTTL`.
     var negativeSOA: PrerenderedRRSet { storage.negativeSOA }
 
-    /// Number of owner names, including empty non-terminals.
-    public var nodeCount: Int { storage.table.count }
-
-    /// Octets of the zone's stored wire data (the arena of every RRset).
-    public var wireOctets: Int { storage.arena.count }
-
     /// The owner name of node `index`, case as stored.
     func nodeName(_ index: Int) -> DNSName {
         // The table only holds names that were valid DNSNames when compiled.
