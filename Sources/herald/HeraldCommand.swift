@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 
+/// The release this binary is, printed by `herald --version`. Raised with each release.
+let heraldVersion = "0.4.0"
+
 /// `herald`: the operator's command line. Subcommands live one group per file; the
 /// inventory commands are listed here, the lead's (`build`, `records`, `zone`, `serve`) in
 /// `LeadCommands.swift`. Errors are mapped to exit codes in one place (``HeraldExit``).
@@ -9,6 +12,7 @@ struct HeraldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Hosted DMARC, SPF, MTA-STS and TLS-RPT records for customer domains.",
+        version: heraldVersion,
         subcommands: inventorySubcommands + leadSubcommands + certificateSubcommands + reportSubcommands)
 
     /// The inventory-facing commands.
