@@ -75,8 +75,11 @@ public final class ReloadService: Service, Sendable {
                 if let image = try SnapshotImageFile.read(path: imagePath) {
                     let current = try inventory.inventoryGeneration()
                     if image.inventoryGeneration == current {
-                        let snapshot = PublishedSnapshot(zones: image.zones, policies: image.policies, serial: image.serial,
+                        var snapshot = PublishedSnapshot(zones: image.zones, policies: image.policies, serial: image.serial,
                                                          records: [], warnings: [])
+                        // The static zones as their files are now, not as they were when the
+                        // image was written.
+                        if let additions { snapshot = try additions.addingStaticZones(to: snapshot) }
                         publish(snapshot)
                         logger.info("serving the snapshot image; rebuilding from the inventory", metadata: [
                             "path": "\(imagePath)", "serial": "\(image.serial)", "generation": "\(image.inventoryGeneration)",
@@ -144,8 +147,9 @@ public final class ReloadService: Service, Sendable {
         if state.content != content || serial == 0 {
             serial = Publisher.nextSerial(after: max(state.serial, inv.settings.publishedSerial), now: clock())
         }
-        var snapshot = try Publisher.compile(inv, current: current, serial: serial)
-        if let additions { snapshot = try additions.addingStaticZones(to: snapshot) }
+        let compiled = try Publisher.compile(inv, current: current, serial: serial)
+        var snapshot = compiled
+        if let additions { snapshot = try additions.addingStaticZones(to: compiled) }
         if serial != state.serial {
             try inventory.setPublishedSerial(serial)
         }
@@ -159,7 +163,7 @@ public final class ReloadService: Service, Sendable {
         if let imagePath {
             do {
                 let size = try SnapshotImageFile.write(
-                    SnapshotImageFile.Contents(zones: snapshot.zones, policies: snapshot.policies, serial: serial,
+                    SnapshotImageFile.Contents(zones: compiled.zones, policies: snapshot.policies, serial: serial,
                                                inventoryGeneration: inv.generation, content: content),
                     to: imagePath)
                 logger.debug("snapshot image written", metadata: ["path": "\(imagePath)", "octets": "\(size)"])

@@ -21,11 +21,13 @@ public enum SnapshotImageFile {
     static let magic: [UInt8] = Array("HERALDSI".utf8)
     /// Bumped whenever the layout or what the records mean changes, so an image from another
     /// build is ignored rather than misread.
-    static let version: UInt32 = 2
+    /// Version 3: the zones are H and R only; static zones are read from their files on start.
+    static let version: UInt32 = 3
 
     /// What an image holds.
     public struct Contents: Sendable {
-        /// The compiled zones.
+        /// The compiled zones built from the inventory (H and R; never the operator's static
+        /// zones, whose files are the source of truth and are read again on start).
         public var zones: ZoneSnapshot
         /// Policy bodies by policy host (`mta-sts.example.com`).
         public var policies: [String: String]

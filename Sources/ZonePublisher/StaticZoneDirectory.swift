@@ -82,17 +82,22 @@ public final class StaticZoneDirectory: Sendable {
     /// - Throws: ``StaticZoneError/cannotList(directory:reason:)`` only.
     public func zones(servedZones: [DNSName]) throws(StaticZoneError) -> [Zone] {
         let (zones, fresh, _) = try read(servedZones: servedZones)
-        for error in fresh {
-            logger.error("static zone not reloaded; its last good version keeps serving", metadata: ["error": .string(error.description)])
+        for (error, hadGoodVersion) in fresh {
+            logger.error(hadGoodVersion ? "static zone not reloaded; its last good version keeps serving"
+                                        : "static zone not loaded; it is not served until the file is fixed",
+                         metadata: ["error": .string(error.description)])
         }
         return zones
     }
 
     /// Reads changed files and checks the set; returns the zones, the errors found by this
-    /// read, and every current error (including files still broken since an earlier read).
-    private func read(servedZones: [DNSName]) throws(StaticZoneError) -> ([Zone], [StaticZoneError], [StaticZoneError]) {
+    /// read (each with whether a last good version of that file is still served), and every
+    /// current error (including files still broken since an earlier read). A file that went
+    /// away since the last read is logged as no longer served.
+    private func read(servedZones: [DNSName]) throws(StaticZoneError)
+        -> ([Zone], [(StaticZoneError, hadGoodVersion: Bool)], [StaticZoneError]) {
         let paths = try files()
-        var errors: [StaticZoneError] = []
+        var errors: [(StaticZoneError, hadGoodVersion: Bool)] = []
         var all: [StaticZoneError] = []
         var byOrigin: [DNSName: String] = [:]
         var zones: [Zone] = []
@@ -114,7 +119,7 @@ public final class StaticZoneDirectory: Sendable {
                                                                "serial": "\(zone.serial)"])
                 } catch {
                     entry.error = error
-                    errors.append(error)
+                    errors.append((error, entry.zone != nil))
                     all.append(error)
                 }
             }
@@ -123,17 +128,21 @@ public final class StaticZoneDirectory: Sendable {
             do {
                 try Self.checkOverlap(zone.origin, path: path, servedZones: servedZones)
             } catch {
-                if entry.error == nil { errors.append(error); all.append(error) }
+                if entry.error == nil { errors.append((error, false)); all.append(error) }
                 continue
             }
             if let other = byOrigin[zone.origin] {
                 let duplicate = StaticZoneError.duplicateOrigin(path: path, otherPath: other, origin: zone.origin.description)
-                errors.append(duplicate)
+                errors.append((duplicate, false))
                 all.append(duplicate)
                 continue
             }
             byOrigin[zone.origin] = path
             zones.append(zone)
+        }
+        for (path, entry) in previous where next[path] == nil {
+            logger.notice("static zone file gone; its zone is no longer served", metadata: [
+                "file": .string(path), "origin": .string(entry.zone?.origin.description ?? "-")])
         }
         cache.withLock { $0 = next }
         return (zones, errors, all)

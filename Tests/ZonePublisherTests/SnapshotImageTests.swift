@@ -123,4 +123,39 @@ import Testing
         // Fixed across processes and builds (FNV-1a 128 of a known input).
         #expect(ContentDigest(records: [], policies: [:], addressSets: [:]).description.count == 32)
     }
+
+    /// Static zones are the operator's files: never stored in the image, and on a restart from
+    /// the image served as the files are now (one edited while serve was down, one added).
+    @Test func imageRestartServesStaticZonesFromTheirFiles() async throws {
+        let h = try await SnapshotSerialTests.harness()
+        let image = h.directory.appendingPathComponent("herald.sqlite.image").path
+        let dir = h.directory.appendingPathComponent("zones").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        func zoneText(_ origin: String, serial: Int) -> String {
+            "$ORIGIN \(origin).\n$TTL 300\n@ SOA ns1.\(origin). h.\(origin). \(serial) 7200 3600 1209600 300\n@ NS ns1.\(origin).\nns1 A 192.0.2.1\n"
+        }
+        try zoneText("a.test", serial: 1).write(toFile: "\(dir)/a.test.zone", atomically: true, encoding: .utf8)
+        let directory = StaticZoneDirectory(directory: dir, logger: Self.quiet)
+        let additions = SnapshotAdditions(generation: { directory.generation() },
+                                          staticZones: { try directory.zones(servedZones: $0) })
+        func service(_ published: Published) -> ReloadService {
+            ReloadService(inventory: h.inventory, interval: .milliseconds(20), logger: Self.quiet,
+                          clock: { PublisherHarness.t0 + 1000 }, additions: additions, imagePath: image,
+                          publish: { published.add($0) })
+        }
+        let s1 = try await service(Published()).initialSnapshot()
+        #expect(s1.zones.zones.map(\.origin.description).contains("a.test."))
+        let stored = try #require(try SnapshotImageFile.read(path: image))
+        #expect(stored.zones.zones.map(\.origin.description).sorted() == ["hosted.example.net.", "reports.example.net."])
+
+        // While serve is down, a.test is edited and b.test added.
+        try zoneText("a.test", serial: 2).write(toFile: "\(dir)/a.test.zone", atomically: true, encoding: .utf8)
+        try zoneText("b.test", serial: 5).write(toFile: "\(dir)/b.test.zone", atomically: true, encoding: .utf8)
+        let s2 = try await service(Published()).initialSnapshot()
+        #expect(s2.records.isEmpty)   // served from the image
+        let serials = Dictionary(uniqueKeysWithValues: s2.zones.zones.map { ($0.origin.description, $0.serial) })
+        #expect(serials["a.test."] == 2)
+        #expect(serials["b.test."] == 5)
+        #expect(serials["hosted.example.net."] == s1.serial)
+    }
 }

@@ -2,6 +2,7 @@ import DNSAuthority
 import DNSCore
 import Foundation
 import Logging
+import Synchronization
 import Testing
 @testable import ZonePublisher
 
@@ -24,6 +25,32 @@ private func quietLogger() -> Logger {
 }
 
 private func name(_ text: String) throws -> DNSName { try DNSName(text) }
+
+/// Keeps every message logged through it, for tests of what the operator reads.
+final class CapturedLog: Sendable {
+    let messages = Mutex<[String]>([])
+
+    var logger: Logger {
+        Logger(label: "captured") { _ in Handler(log: self) }
+    }
+
+    func contains(_ text: String) -> Bool { messages.withLock { $0.contains { $0.contains(text) } } }
+    func clear() { messages.withLock { $0.removeAll() } }
+
+    struct Handler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            log.messages.withLock { $0.append("\(event.message) \(fields.joined(separator: " "))") }
+        }
+    }
+}
 
 /// Static zones (`herald serve --zones DIR`): RFC 1035 files read with libldns, checked by the
 /// zone compiler, served next to H and R.
@@ -145,5 +172,36 @@ private func name(_ text: String) throws -> DNSName { try DNSName(text) }
         let zones = try directory.loadAll(servedZones: [try name("hosted.example.net"), try name("reports.example.net")])
         #expect(zones.map(\.origin.description) == ["example.com."])
         #expect(try directory.files().allSatisfy { !$0.hasSuffix("esp-snapshot.zone") })
+    }
+
+    /// What the operator reads when a file is broken from the start (nothing is served, no
+    /// "last good version"), broken after a good version, or removed while serving.
+    @Test func reloadLogsSayWhatIsServed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("static-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let captured = CapturedLog()
+        let directory = StaticZoneDirectory(directory: dir, logger: captured.logger)
+        let served = [try name("hosted.example.net")]
+        #expect(try directory.zones(servedZones: served).isEmpty)
+
+        let path = "\(dir)/customer.test.zone"
+        try (customerZone + "\nbroken A not-an-address\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try directory.zones(servedZones: served).isEmpty)
+        #expect(captured.contains("static zone not loaded; it is not served until the file is fixed"))
+        #expect(!captured.contains("last good version"))
+
+        captured.clear()
+        try customerZone.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try directory.zones(servedZones: served).map(\.serial) == [7])
+        try (customerZone + "\nbroken A not-an-address\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try directory.zones(servedZones: served).map(\.serial) == [7])
+        #expect(captured.contains("static zone not reloaded; its last good version keeps serving"))
+
+        captured.clear()
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try directory.zones(servedZones: served).isEmpty)
+        #expect(captured.contains("static zone file gone; its zone is no longer served"))
+        #expect(captured.contains("customer.test."))
     }
 }
