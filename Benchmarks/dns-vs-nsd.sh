@@ -54,6 +54,12 @@ BENCH_CACHE=${BENCH_CACHE:-/dev/shm/herald-dns-bench}
 HERALD_ARGS=${HERALD_ARGS:-}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+for size in "${sizes[@]}"; do
+    case $size in
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        ''|*[!0-9]*|0) echo "dns-vs-nsd.sh: '$size' is not a number of customer domains (try --help)" >&2; exit 64 ;;
+    esac
+done
 
 log() { printf '%s\n' "$*" >&2; }
 
