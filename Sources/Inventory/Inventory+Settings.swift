@@ -57,14 +57,36 @@ extension Inventory {
         try read { db in try Self.fetchSettings(db) }
     }
 
-    /// Records the SOA serial of the snapshot just published. Does not change
+    /// Records the SOA serial of the snapshot just published, with the digest of its content
+    /// (opaque to the inventory: 1…64 characters, or nil when unknown), so that a later start
+    /// that publishes the same content can keep the serial. Does not change
     /// ``inventoryGeneration()`` and writes no audit row.
     ///
-    /// - Throws: ``InventoryError/notInitialized``.
-    public func setPublishedSerial(_ serial: UInt32) throws {
+    /// - Throws: ``InventoryError/notInitialized``;
+    ///   ``InventoryError/invalidValue(argument:value:reason:)`` for a digest of another length.
+    public func setPublishedSerial(_ serial: UInt32, content: String? = nil) throws {
+        if let content, !(1...64).contains(content.utf8.count) {
+            throw InventoryError.invalidValue(argument: "published content digest", value: content,
+                                              reason: "must be 1 to 64 characters")
+        }
         try write { db in
-            try db.execute(sql: "UPDATE settings SET published_serial = ? WHERE id = 1", arguments: [Int64(serial)])
+            try db.execute(sql: "UPDATE settings SET published_serial = ?, published_content = ? WHERE id = 1",
+                           arguments: [Int64(serial), content])
             if db.changesCount == 0 { throw InventoryError.notInitialized }
+        }
+    }
+
+    /// The serial and content digest last recorded by ``setPublishedSerial(_:content:)``
+    /// (serial 0 and nil before the first publication; nil content for a serial recorded
+    /// without one).
+    /// - Throws: ``InventoryError/notInitialized``.
+    public func published() throws -> (serial: UInt32, content: String?) {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT published_serial, published_content FROM settings WHERE id = 1") else {
+                throw InventoryError.notInitialized
+            }
+            let serial: Int64 = row["published_serial"]
+            return (UInt32(clamping: serial), row["published_content"])
         }
     }
 

@@ -273,6 +273,16 @@ public enum InventoryMigrations {
 
         registerLifecycleMigrations(&migrator)   // 0005: MTA-STS mx changes, wind-down
         registerReportMigrations(&migrator)      // 0006: DMARC/TLS reports, autopilot
+
+        // 0007: the digest of what the published serial stands for, so a start that builds the
+        // same content keeps the serial (secondaries and caches see no change that is not one).
+        // Not in the settings_generation_update column list: recording it changes nothing served.
+        migrator.registerMigration("0007-published-content") { db in
+            try db.execute(sql: """
+                ALTER TABLE settings ADD COLUMN published_content TEXT
+                    CHECK (published_content IS NULL OR length(published_content) BETWEEN 1 AND 64);
+                """)
+        }
         return migrator
     }
 }

@@ -16,8 +16,25 @@ public struct ContentDigest: Equatable, Sendable, CustomStringConvertible {
     public init(value: UInt128) { self.value = value }
 
     /// The digest of a snapshot's content.
-    public init(records: [HostedTXT], policies: [String: String], addressSets: [String: AddressSet]) {
+    /// - Parameter zone: the operator facts that shape H and R besides the records (name
+    ///   servers, SOA fields, policy-server addresses); `nil` leaves them out (tests of the
+    ///   record part only).
+    public init(records: [HostedTXT], policies: [String: String], addressSets: [String: AddressSet],
+                zone: ZoneParameters? = nil) {
         var hash = FNV128()
+        if let zone {
+            hash.add(1)
+            for text in [zone.hostedZone, zone.reportZone, zone.hostmaster] { hash.add(text) }
+            hash.add(UInt64(zone.nameServers.count))
+            for server in zone.nameServers { hash.add(server) }
+            for number in [zone.refresh, zone.retry, zone.expire, zone.minimum, zone.soaTTL, zone.recordTTL] {
+                hash.add(UInt64(number))
+            }
+            hash.add(UInt64(zone.policyAddresses.count))
+            for address in zone.policyAddresses { hash.add(address) }
+        } else {
+            hash.add(0)
+        }
         hash.add(UInt64(records.count))
         for record in records {
             hash.add(record.owner)
@@ -47,6 +64,12 @@ public struct ContentDigest: Equatable, Sendable, CustomStringConvertible {
             }
         }
         value = hash.state
+    }
+
+    /// Parses ``description``'s form; nil for anything else.
+    public init?(hex: String) {
+        guard hex.utf8.count == 32, let value = UInt128(hex, radix: 16) else { return nil }
+        self.value = value
     }
 
     /// 32 hex digits.

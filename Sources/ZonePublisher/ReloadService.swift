@@ -142,16 +142,28 @@ public final class ReloadService: Service, Sendable {
             }
         }
         let (recordCount, policyCount) = (current.records.count, current.policies.count)
-        let content = ContentDigest(records: current.records, policies: current.policies, addressSets: current.addressSets)
+        let content = ContentDigest(records: current.records, policies: current.policies, addressSets: current.addressSets,
+                                    zone: Publisher.zoneParameters(inv.settings))
         var serial = state.serial
-        if state.content != content || serial == 0 {
+        var known = state.content
+        if known == nil, serial == 0 {
+            // A start without an image: the serial last published stands if it was recorded
+            // with this very content (RECORDS.md: the serial moves with every published change,
+            // and only then).
+            let stored = try inventory.published()
+            if stored.serial != 0, let digest = stored.content.flatMap(ContentDigest.init(hex:)), digest == content {
+                serial = stored.serial
+                known = content
+            }
+        }
+        if known != content || serial == 0 {
             serial = Publisher.nextSerial(after: max(state.serial, inv.settings.publishedSerial), now: clock())
         }
         let compiled = try Publisher.compile(inv, current: current, serial: serial)
         var snapshot = compiled
         if let additions { snapshot = try additions.addingStaticZones(to: compiled) }
         if serial != state.serial {
-            try inventory.setPublishedSerial(serial)
+            try inventory.setPublishedSerial(serial, content: content.description)
         }
         publish(snapshot)
         for w in snapshot.warnings { logger.warning("\(w)") }

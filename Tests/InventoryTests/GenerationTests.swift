@@ -65,6 +65,13 @@ struct GenerationTests {
                                       policy: nil, builtAt: 5)
         let g = try t.inventory.inventoryGeneration()
         try t.inventory.setPublishedSerial(2026010101)
+        #expect(try t.inventory.published().serial == 2026010101 && t.inventory.published().content == nil)
+        try t.inventory.setPublishedSerial(2026010102, content: "0123456789abcdef0123456789abcdef")
+        #expect(try t.inventory.published().serial == 2026010102)
+        #expect(try t.inventory.published().content == "0123456789abcdef0123456789abcdef")
+        #expect(throws: InventoryError.self) { try t.inventory.setPublishedSerial(1, content: "") }
+        #expect(try t.inventory.published().serial == 2026010102)
+        try t.inventory.setPublishedSerial(2026010101)
         try t.inventory.recordBuildFailure(domain: d, error: "timeout", at: 6)
         try t.inventory.appendAudit(action: AuditAction("build.held"), subject: "example.com", actor: "serve", now: 7)
         #expect(try t.inventory.inventoryGeneration() == g)

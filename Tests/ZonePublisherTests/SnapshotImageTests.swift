@@ -120,6 +120,22 @@ import Testing
         let c = HostedTXT(owner: "ab.example", strings: ["c"])
         let d = HostedTXT(owner: "a.example", strings: ["bc"])
         #expect(ContentDigest(records: [c], policies: [:], addressSets: [:]) != ContentDigest(records: [d], policies: [:], addressSets: [:]))
+        // The operator facts that shape H and R count too (a name server or SOA timer change
+        // must move the serial).
+        let zone = ZoneParameters(hostedZone: "hosted.example.net", reportZone: "reports.example.net",
+                                  nameServers: ["ns1.example.net"], policyAddresses: ["192.0.2.10"])
+        var otherNS = zone
+        otherNS.nameServers.append("ns2.example.net")
+        var otherMinimum = zone
+        otherMinimum.minimum += 1
+        let withZone = ContentDigest(records: [a], policies: [:], addressSets: [:], zone: zone)
+        #expect(withZone == ContentDigest(records: [a], policies: [:], addressSets: [:], zone: zone))
+        #expect(withZone != ContentDigest(records: [a], policies: [:], addressSets: [:]))
+        #expect(withZone != ContentDigest(records: [a], policies: [:], addressSets: [:], zone: otherNS))
+        #expect(withZone != ContentDigest(records: [a], policies: [:], addressSets: [:], zone: otherMinimum))
+        // The stored (hex) form reads back.
+        #expect(ContentDigest(hex: withZone.description) == withZone)
+        #expect(ContentDigest(hex: "xyz") == nil)
         // Fixed across processes and builds (FNV-1a 128 of a known input).
         #expect(ContentDigest(records: [], policies: [:], addressSets: [:]).description.count == 32)
     }
@@ -157,5 +173,31 @@ import Testing
         #expect(serials["a.test."] == 2)
         #expect(serials["b.test."] == 5)
         #expect(serials["hosted.example.net."] == s1.serial)
+    }
+
+    /// A start without an image (deleted, damaged, or `--snapshot-image off`) keeps the serial
+    /// when it publishes what was last published: the inventory records the content digest
+    /// with the serial. A change made while serve was down still moves it.
+    @Test func coldStartWithUnchangedContentKeepsTheSerial() async throws {
+        let h = try await SnapshotSerialTests.harness()
+        func start(at clock: Int64) async throws -> PublishedSnapshot {
+            try await ReloadService(inventory: h.inventory, interval: .milliseconds(20), logger: Self.quiet,
+                                    clock: { PublisherHarness.t0 + clock }, imagePath: nil, publish: { _ in })
+                .initialSnapshot()
+        }
+        let s1 = try await start(at: 1000)
+        #expect(try h.inventory.published().content == ContentDigest(
+            records: s1.records, policies: s1.policies, addressSets: [:],
+            zone: Publisher.zoneParameters(try h.inventory.snapshot().settings)).description)
+        let s2 = try await start(at: 90_000)   // a day later: nextSerial would give a new date
+        #expect(s2.serial == s1.serial)
+        #expect(s2.records == s1.records)
+
+        try h.inventory.setStage(dname("example.com"), to: .quarantineTest, force: true, reason: "test",
+                                 actor: "operator", now: PublisherHarness.t0 + 90_100)
+        let s3 = try await start(at: 90_200)
+        #expect(s3.serial > s1.serial)
+        let s4 = try await start(at: 200_000)
+        #expect(s4.serial == s3.serial)
     }
 }
