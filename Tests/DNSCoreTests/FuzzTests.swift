@@ -48,6 +48,7 @@ import Testing
             }
         }
         #expect(decodedCount > 0)
-        #expect(elapsed < .seconds(30))
+        // No time bound: a timed assertion fails on a loaded machine; a hang hits the test timeout.
+        print("\(#function): \(elapsed)")
     }
 }
