@@ -41,7 +41,8 @@ public enum ZoneCompiler {
         var grouped: [[UInt8]: (name: DNSName, sets: [RRType: [ResourceRecord]], order: [RRType])] = [:]
         for input in records {
             let record = try normalize(input)
-            let owner = record.name.description
+            // The owner as text only for an error: rendering every name costs more than the checks.
+            var owner: String { record.name.description }
             guard record.name.isSubdomain(of: origin) else {
                 throw DNSAuthorityError.ownerOutsideZone(owner: owner, type: record.type.description, origin: origin.description)
             }
@@ -69,18 +70,20 @@ public enum ZoneCompiler {
                     throw DNSAuthorityError.invalidRData(owner: owner, type: "TXT", reason: "character-string of \(long.bytes.count) octets exceeds 255")
                 }
             }
-            var entry = grouped[record.name.key] ?? (name: record.name, sets: [:], order: [])
-            if entry.sets[record.type] == nil { entry.order.append(record.type) }
-            var set = entry.sets[record.type] ?? []
-            if set.contains(record) {
-                throw DNSAuthorityError.duplicateRecord(owner: owner, type: record.type.description)
+            // Mutated in place (no copy of the entry or its sets per record).
+            let key = record.name.key
+            if grouped[key] == nil { grouped[key] = (name: record.name, sets: [:], order: []) }
+            if let existing = grouped[key]!.sets[record.type] {
+                if existing.contains(record) {
+                    throw DNSAuthorityError.duplicateRecord(owner: owner, type: record.type.description)
+                }
+                if let first = existing.first, first.ttl != record.ttl {
+                    throw DNSAuthorityError.inconsistentTTL(owner: owner, type: record.type.description, ttls: [first.ttl, record.ttl])
+                }
+            } else {
+                grouped[key]!.order.append(record.type)
             }
-            if let first = set.first, first.ttl != record.ttl {
-                throw DNSAuthorityError.inconsistentTTL(owner: owner, type: record.type.description, ttls: [first.ttl, record.ttl])
-            }
-            set.append(record)
-            entry.sets[record.type] = set
-            grouped[record.name.key] = entry
+            grouped[key]!.sets[record.type, default: []].append(record)
         }
 
         // Apex: exactly one SOA, at least one NS.

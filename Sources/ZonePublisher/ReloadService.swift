@@ -1,3 +1,4 @@
+import Foundation
 import Inventory
 import Logging
 import RecordBuilder
@@ -129,12 +130,28 @@ public final class ReloadService: Service, Sendable {
 
     /// One look at the inventory; publishes and returns a snapshot when something changed.
     func poll(_ state: inout State) async throws -> PublishedSnapshot? {
-        prepareOnce()
+        // The first time, the additions' preparation (reading every certificate) runs on a
+        // thread of its own while the inventory is read and the records are generated; it must
+        // be done before the gate and before the additions' generation is taken.
+        let preparation = beginPreparationOnce()
         let generation = try inventory.inventoryGeneration()
-        let additionsGeneration = additions?.generation()
-        guard generation != state.generation || additionsGeneration != state.additionsGeneration else { return nil }
-        let inv = try inventory.snapshot()
-        var current = await Publisher.currentRecords(inv)
+        var additionsGeneration = preparation == nil ? additions?.generation() : nil
+        if preparation == nil {
+            guard generation != state.generation || additionsGeneration != state.additionsGeneration else { return nil }
+        }
+        let inv: InventorySnapshot
+        var current: Publisher.CurrentRecords
+        do {
+            inv = try inventory.snapshot()
+            current = await Publisher.currentRecords(inv)
+        } catch {
+            await preparation?.wait()
+            throw error
+        }
+        if let preparation {
+            await preparation.wait()
+            additionsGeneration = additions?.generation()
+        }
         if let additions {
             let heldBack = additions.gate(&current, inventory: inv)
             if !heldBack.isEmpty {
@@ -188,13 +205,46 @@ public final class ReloadService: Service, Sendable {
 }
 
 extension ReloadService {
-    /// Runs the additions' `prepare` the first time only.
-    func prepareOnce() {
+    /// Starts the additions' `prepare` on a thread of its own, the first time only; nil when it
+    /// already ran (or there is none).
+    func beginPreparationOnce() -> Preparation? {
         let first = prepared.withLock { done -> Bool in
             defer { done = true }
             return !done
         }
-        if first { additions?.prepare?() }
+        guard first, let prepare = additions?.prepare else { return nil }
+        return Preparation(prepare)
+    }
+
+    /// Blocking work (file reads, parsing) on a dedicated thread, never on the cooperative
+    /// pool, that async code can wait for.
+    final class Preparation: Sendable {
+        private let state = Mutex<(finished: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        init(_ work: @escaping @Sendable () -> Void) {
+            let thread = Thread { [self] in
+                work()
+                let waiters = state.withLock { current in
+                    current.finished = true
+                    defer { current.waiters = [] }
+                    return current.waiters
+                }
+                for waiter in waiters { waiter.resume() }
+            }
+            thread.name = "herald.prepare"
+            thread.start()
+        }
+
+        /// Returns once the work has finished.
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let finished = state.withLock { current in
+                    if !current.finished { current.waiters.append(continuation) }
+                    return current.finished
+                }
+                if finished { continuation.resume() }
+            }
+        }
     }
 
     /// Hands the heap pages freed by a rebuild back to the kernel (glibc keeps them otherwise:
