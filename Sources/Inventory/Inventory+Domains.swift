@@ -209,16 +209,19 @@ extension Inventory {
     /// Every domain by name, with its patterns: two queries, whatever the number of domains.
     static func fetchAllDomains(_ db: Database) throws -> [(Int64, HostedDomain)] {
         var patterns: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT domain_id, pattern FROM domain_mx_patterns ORDER BY domain_id, position") {
+        try Row.fetchCursor(db, sql: "SELECT domain_id, pattern FROM domain_mx_patterns ORDER BY domain_id, position").forEach { row in
             patterns[row["domain_id"], default: []].append(row["pattern"])
         }
         var uris: [Int64: [String]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT domain_id, uri FROM domain_tlsrpt_uris ORDER BY domain_id, position") {
+        try Row.fetchCursor(db, sql: "SELECT domain_id, uri FROM domain_tlsrpt_uris ORDER BY domain_id, position").forEach { row in
             uris[row["domain_id"], default: []].append(row["uri"])
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name").map { row in
-            try decodeDomain(db, row, patterns: patterns[row["id"]] ?? [], tlsrptURIs: uris[row["id"]] ?? [])
+        var domains: [(Int64, HostedDomain)] = []
+        try Row.fetchCursor(db, sql: "SELECT * FROM domains ORDER BY name").forEach { row in
+            let id: Int64 = row["id"]
+            domains.append(try decodeDomain(db, row, patterns: patterns[id] ?? [], tlsrptURIs: uris[id] ?? []))
         }
+        return domains
     }
 
     /// Decodes a `domains` row, its patterns and TLS-RPT URIs (given, or read from the database

@@ -47,27 +47,29 @@ extension Inventory {
         try read { db in
             let settings = try Self.requireSettings(db)
             let generation = try Int64.fetchOne(db, sql: "SELECT value FROM inventory_generation WHERE id = 1") ?? 0
+            // Cursors, not fetchAll: rows are decoded as they are stepped (no copy of every row)
+            // and columns are found through the statement's index, not by a lowercased name.
             var senders: [Int64: [Sender]] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            try Row.fetchCursor(db, sql: """
                 SELECT a.domain_id AS approval_domain_id, s.* FROM approvals a JOIN senders s ON s.id = a.sender_id
                 ORDER BY a.domain_id, s.slug
-                """) {
+                """).forEach { row in
                 senders[row["approval_domain_id"], default: []].append(Self.decodeSender(row))
             }
             var ranges: [Int64: [DomainRange]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM ranges") {
+            try Row.fetchCursor(db, sql: "SELECT * FROM ranges").forEach { row in
                 ranges[row["domain_id"], default: []].append(try Self.decodeRange(row))
             }
             var published: [Int64: PublishedState] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM published_state") {
+            try Row.fetchCursor(db, sql: "SELECT * FROM published_state").forEach { row in
                 published[row["domain_id"]] = try Self.decodePublished(row)
             }
             var windDowns: [Int64: WindDown] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM domain_wind_downs") {
+            try Row.fetchCursor(db, sql: "SELECT * FROM domain_wind_downs").forEach { row in
                 windDowns[row["domain_id"]] = Self.decodeWindDown(row)
             }
             var plans: [Int64: MXChangePlan] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM mta_sts_mx_plans") {
+            try Row.fetchCursor(db, sql: "SELECT * FROM mta_sts_mx_plans").forEach { row in
                 plans[row["domain_id"]] = try Self.decodeMXPlan(row)
             }
             let entries = try Self.fetchAllDomains(db).map { id, domain in

@@ -107,16 +107,22 @@ public enum HostedZoneAssembler {
             let rrs = byZone[origin] ?? []
             // SOA first, then NS, then canonical order of the rest.
             let head = rrs.filter { $0.type == .soa || ($0.type == .ns && $0.name == origin) }
-            let rest = rrs.filter { !($0.type == .soa || ($0.type == .ns && $0.name == origin)) }
-                .sorted { a, b in
-                    // The text form is rendered only to break a tie (same owner and type): a
-                    // tuple comparison would render both records on every comparison, which
-                    // was most of the start-up time at 10k customers.
-                    if a.name != b.name { return a.name < b.name }
-                    if a.type != b.type { return a.type.rawValue < b.type.rawValue }
-                    return a.description < b.description
+            let unsorted = rrs.filter { !($0.type == .soa || ($0.type == .ns && $0.name == origin)) }
+            // Sorted as indices, read through a borrowed buffer: moving the records themselves
+            // in a merge sort retained and released every field on every move (a twentieth of a
+            // 100k cold start). The text form is rendered only to break a tie (same owner and
+            // type): a tuple comparison would render both records on every comparison.
+            let order = unsorted.withUnsafeBufferPointer { records in
+                records.indices.sorted { i, j in
+                    if records[i].name != records[j].name { return records[i].name < records[j].name }
+                    if records[i].type != records[j].type { return records[i].type.rawValue < records[j].type.rawValue }
+                    return records[i].description < records[j].description
                 }
-            return (origin, head + rest)
+            }
+            var ordered = head
+            ordered.reserveCapacity(head.count + order.count)
+            for index in order { ordered.append(unsorted[index]) }
+            return (origin, ordered)
         }
     }
 
