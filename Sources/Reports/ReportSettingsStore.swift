@@ -156,7 +156,8 @@ public struct ReportSettingsStore: Sendable {
         try db.execute(sql: """
             INSERT INTO audit_log (time, actor, action, subject, before, after, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            arguments: [now, actor.isEmpty ? "unknown" : actor, action.rawValue, subject, before.map(json), after.map(json), reason])
+            arguments: [now, actor.isEmpty ? "unknown" : actor, action.rawValue, subject,
+                        before.map { json($0) }, after.map { json($0) }, reason])
     }
 
     static func json<T: Encodable>(_ value: T) -> String {

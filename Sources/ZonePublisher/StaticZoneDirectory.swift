@@ -141,8 +141,10 @@ public final class StaticZoneDirectory: Sendable {
             zones.append(zone)
         }
         for (path, entry) in previous where next[path] == nil {
+            // Only a file that had a zone (one refused from the start never served any).
+            guard let zone = entry.zone else { continue }
             logger.notice("static zone file gone; its zone is no longer served", metadata: [
-                "file": .string(path), "origin": .string(entry.zone?.origin.description ?? "-")])
+                "file": .string(path), "origin": .string(zone.origin.description)])
         }
         cache.withLock { $0 = next }
         return (zones, errors, all)

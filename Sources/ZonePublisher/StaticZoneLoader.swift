@@ -25,7 +25,8 @@ public enum StaticZoneLoader {
             throw .file(.cannotOpen(path: path, reason: String(cString: strerror(errno))))
         }
         defer { fclose(file) }
-        return try compile(records: try records(file: file, sourceName: path), sourceName: path)
+        return try compile(records: try records(file: file, sourceName: path, text: { try? String(contentsOfFile: path, encoding: .utf8) }),
+                           sourceName: path)
     }
 
     /// Compiles zone text held in memory (tests); `sourceName` stands for the file in errors.
@@ -38,7 +39,7 @@ public enum StaticZoneLoader {
                 return .failure(.file(.cannotOpen(path: sourceName, reason: String(cString: strerror(errno)))))
             }
             defer { fclose(file) }
-            return Result { () throws(StaticZoneError) in try records(file: file, sourceName: sourceName) }
+            return Result { () throws(StaticZoneError) in try records(file: file, sourceName: sourceName, text: { text }) }
         }
         return try compile(records: try result.get(), sourceName: sourceName)
     }
@@ -55,8 +56,10 @@ public enum StaticZoneLoader {
         }
     }
 
-    /// Parses every record of `file` with ldns, one at a time.
-    static func records(file: UnsafeMutablePointer<FILE>, sourceName: String) throws(StaticZoneError) -> [ResourceRecord] {
+    /// Parses every record of `file` with ldns, one at a time; `text` gives the file's text
+    /// again, read only to explain a syntax error.
+    static func records(file: UnsafeMutablePointer<FILE>, sourceName: String,
+                        text: () -> String? = { nil }) throws(StaticZoneError) -> [ResourceRecord] {
         var originPointer: UnsafeMutablePointer<ldns_rdf>?
         var previousPointer: UnsafeMutablePointer<ldns_rdf>?
         defer {
@@ -83,10 +86,38 @@ public enum StaticZoneLoader {
             case LDNS_STATUS_SYNTAX_INCLUDE:
                 throw .file(.syntax(path: sourceName, line: Int(line), reason: "$INCLUDE is not supported"))
             default:
-                throw .file(.syntax(path: sourceName, line: Int(line), reason: LDNSRead.statusText(status)))
+                var reason = LDNSRead.statusText(status)
+                if let hint = hint(line: Int(line), of: text()) { reason += "; " + hint }
+                throw .file(.syntax(path: sourceName, line: Int(line), reason: reason))
             }
         }
         return records
+    }
+
+    /// What libldns's generic "could not parse the RR's rdata" cannot say: a quoted string on
+    /// the failing line (or the line before, for a record continued in parentheses) longer than
+    /// a TXT character-string may be (255 octets, RFC 1035 §3.3). Nil when there is none.
+    static func hint(line: Int, of text: String?) -> String? {
+        guard let text, line >= 1 else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for number in [line, line - 1] where number >= 1 && number <= lines.count {
+            var longest = 0, current = 0, quoted = false, escaped = false
+            for byte in lines[number - 1].utf8 {
+                if escaped { escaped = false; current += 1; continue }
+                if byte == UInt8(ascii: "\\") && quoted { escaped = true; continue }
+                if byte == UInt8(ascii: "\"") {
+                    if quoted { longest = max(longest, current) }
+                    quoted.toggle(); current = 0
+                    continue
+                }
+                if quoted { current += 1 }
+            }
+            if longest > 255 {
+                return "line \(number) has a quoted string of \(longest) octets, over the 255 a TXT character-string may hold "
+                    + "(RFC 1035 §3.3): split it into several quoted strings"
+            }
+        }
+        return nil
     }
 
     /// Copies one ldns record out as a DNSCore record (RDATA as wire octets, typed later by the

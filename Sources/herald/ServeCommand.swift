@@ -119,9 +119,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Only the banner's facts outlive the first build: the snapshot's record list goes now
         // and the build's transient memory is handed back before serving.
-        let (origins, serial) = try await { () async throws -> (String, UInt32) in
+        let origins = try await { () async throws -> String in
             let first = try await reload.initialSnapshot()
-            return (first.zones.zones.map(\.origin.description).joined(separator: ", "), first.serial)
+            // H and R share the snapshot's serial; a static zone has its file's own.
+            let settings = try inventory.settings()
+            let built = Set([settings?.hostedZone.text, settings?.reportZone.text].compactMap { $0 }
+                .map { $0.hasSuffix(".") ? $0.lowercased() : $0.lowercased() + "." })
+            let zones = first.zones.zones
+            let isBuilt = { (zone: Zone) in built.contains(zone.origin.description.lowercased()) }
+            var text = zones.filter(isBuilt).map(\.origin.description).joined(separator: ", ") + " serial \(first.serial)"
+            let statics = zones.filter { !isBuilt($0) }.map { "\($0.origin) (serial \($0.serial))" }
+            if !statics.isEmpty { text += "; static zones " + statics.joined(separator: ", ") }
+            return text
         }()
         ReloadService.returnFreeMemory()
 
@@ -176,7 +185,7 @@ struct ServeCommand: AsyncParsableCommand {
         // asked for means a kernel-chosen one).
         ready.onReady { dnsPort, httpsPort in
             let httpsText = httpsPort.map { ", https \(httpsAddress?.0 ?? ""):\($0)" } ?? ""
-            FileHandle.standardOutput.write(Data("herald: serving \(origins) serial \(serial) on dns \(dnsHost):\(dnsPort)\(httpsText)\n".utf8))
+            FileHandle.standardOutput.write(Data("herald: serving \(origins) on dns \(dnsHost):\(dnsPort)\(httpsText)\n".utf8))
         }
         ready.dnsBound()
         // A service that fails or returns early (e.g. the HTTPS listener cannot bind) shuts the

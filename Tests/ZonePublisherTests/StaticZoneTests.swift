@@ -87,6 +87,25 @@ final class CapturedLog: Sendable {
         }
     }
 
+    /// libldns says only "could not parse the RR's rdata" for a TXT string over 255 octets;
+    /// the error names the line, the length and the fix (RFC 1035 §3.3).
+    @Test func overlongTXTStringIsExplained() throws {
+        let long = String(repeating: "a", count: 300)
+        let text = "$ORIGIN c.test.\n$TTL 300\n@ SOA ns1.x. h.x. 1 2 3 4 5\n@ NS ns1.x.\nk TXT \"short\" \"\(long)\"\n"
+        #expect {
+            _ = try StaticZoneLoader.load(text: text, sourceName: "c.zone")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("c.zone, line 5") && message.contains("quoted string of 300 octets")
+                && message.contains("split it into several quoted strings")
+        }
+        // The same length split in two loads, and a plain syntax error gets no such hint.
+        let split = String(repeating: "a", count: 150)
+        _ = try StaticZoneLoader.load(text: text.replacingOccurrences(of: "\"\(long)\"", with: "\"\(split)\" \"\(split)\""),
+                                      sourceName: "c.zone")
+        #expect(StaticZoneLoader.hint(line: 1, of: "www A 999.1.1.1") == nil)
+    }
+
     @Test func refusesZonesWithoutExactlyOneSOAOrWithForeignNames() {
         #expect(throws: StaticZoneError.missingSOA(path: "a.zone")) {
             _ = try StaticZoneLoader.load(text: "$ORIGIN a.test.\n@ 300 NS ns1.x.\n", sourceName: "a.zone")
@@ -203,5 +222,15 @@ final class CapturedLog: Sendable {
         #expect(try directory.zones(servedZones: served).isEmpty)
         #expect(captured.contains("static zone file gone; its zone is no longer served"))
         #expect(captured.contains("customer.test."))
+
+        // A file refused from the start (it overlaps H) served nothing: its removal is silent.
+        let overlapping = "\(dir)/overlap.zone"
+        try "$ORIGIN sub.hosted.example.net.\n@ 300 SOA ns. h. 1 2 3 4 5\n@ 300 NS ns1.x.\n"
+            .write(toFile: overlapping, atomically: true, encoding: .utf8)
+        #expect(try directory.zones(servedZones: served).isEmpty)
+        captured.clear()
+        try FileManager.default.removeItem(atPath: overlapping)
+        #expect(try directory.zones(servedZones: served).isEmpty)
+        #expect(!captured.contains("static zone file gone"))
     }
 }
