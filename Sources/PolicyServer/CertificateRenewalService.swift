@@ -3,9 +3,10 @@ import Logging
 import ServiceLifecycle
 
 /// Runs ``CertificateManager`` passes inside `herald serve` (RFC 8555): at start, whenever the
-/// set of policy hosts changes, and every ``scanInterval``; also re-checks the certificate
+/// set of policy hosts changes, and every ``scanInterval``; also looks at the certificate
 /// directory every ``rescanInterval`` (certificates installed by hand, expiry) through
-/// ``CertificateAvailability``. Ends on graceful shutdown.
+/// ``CertificateAvailability/refreshIfNeeded(fullEvery:)``, which reads it only when inotify saw
+/// a change, a validity boundary passed, or every 20th look. Ends on graceful shutdown.
 public final class CertificateRenewalService: Service, Sendable {
     /// What the service renews for: a generation that changes when `hosts` or
     /// `policyAddresses` change, the policy hosts, and the policy servers' addresses.
@@ -66,8 +67,11 @@ public final class CertificateRenewalService: Service, Sendable {
             }
             if clock.now >= nextRescan {
                 nextRescan = clock.now + rescanInterval
-                if availability.refresh() { logger.info("certificate set changed", metadata: ["covered": "\(availability.coveredHosts.count)"]) }
-                afterRefresh()
+                // Read the directory only when something may have changed (inotify, a validity
+                // boundary, or every 20th rescan); the heap is trimmed only after a real pass.
+                let outcome = availability.refreshIfNeeded()
+                if outcome.changed { logger.info("certificate set changed", metadata: ["covered": "\(availability.coveredHosts.count)"]) }
+                if outcome.scanned { afterRefresh() }
             }
             do {
                 let wait = ready() ? tick : .milliseconds(100)

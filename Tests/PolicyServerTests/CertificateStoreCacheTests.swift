@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOSSL
+import Synchronization
 import Testing
 import X509
 @testable import PolicyServer
@@ -88,6 +89,49 @@ import X509
         #expect(store.pairReads == hosts.count + 1)
         #expect(!issuer.needsIssue(hosts[2]))
         #expect(store.pairReads == hosts.count + 1)
+    }
+
+    /// The periodic rescan reads the directory only when something may have changed: a file
+    /// written or removed (inotify), a validity boundary passed, or the safety-net count
+    /// reached. A quiet directory costs no pair check and no `stat`.
+    @Test func rescanReadsTheDirectoryOnlyWhenSomethingChanged() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let start = Date()
+        let now = Mutex(start)
+        try SelfSignedIssuer(directory: dir.path, now: { start }).ensureCertificates(for: ["mta-sts.a.test"])
+        let store = PolicyServer.CertificateStore(directory: dir.path, logger: Self.logger)
+        let availability = CertificateAvailability(store: store, allowSelfSigned: true, clock: { now.withLock { $0 } })
+        #expect(availability.coveredHosts == ["mta-sts.a.test"])
+
+        // Quiet: nothing read (the files written before the watch started are drained once).
+        _ = availability.refreshIfNeeded()
+        #expect(availability.refreshIfNeeded() == (scanned: false, changed: false))
+        #expect(availability.refreshIfNeeded() == (scanned: false, changed: false))
+
+        // A pair installed by hand is seen at the next look.
+        try SelfSignedIssuer(directory: dir.path, now: { start }).issue(for: "mta-sts.b.test")
+        #expect(availability.refreshIfNeeded() == (scanned: true, changed: true))
+        #expect(availability.coveredHosts == ["mta-sts.a.test", "mta-sts.b.test"])
+        #expect(availability.refreshIfNeeded() == (scanned: false, changed: false))
+
+        // A removed pair too.
+        try FileManager.default.removeItem(atPath: store.paths(forHost: "mta-sts.b.test").certificate)
+        #expect(availability.refreshIfNeeded() == (scanned: true, changed: true))
+        #expect(availability.coveredHosts == ["mta-sts.a.test"])
+
+        // Expiry needs no file change: past notAfter the pass runs and the host is dropped.
+        let notAfter = try #require(store.validity(forHost: "mta-sts.a.test")?.notAfter)
+        #expect(availability.refreshIfNeeded() == (scanned: false, changed: false))
+        now.withLock { $0 = notAfter.addingTimeInterval(1) }
+        #expect(availability.refreshIfNeeded() == (scanned: true, changed: true))
+        #expect(availability.coveredHosts.isEmpty)
+
+        // The safety net: after fullEvery skipped looks, one full pass.
+        let reads = store.pairReads
+        for _ in 0..<3 { #expect(availability.refreshIfNeeded(fullEvery: 3).scanned == false) }
+        #expect(availability.refreshIfNeeded(fullEvery: 3).scanned == true)
+        #expect(store.pairReads == reads)   // a pass over unchanged files re-reads no pair
     }
 
     /// A renewed pair replaces the old one for the gate and for handshakes, even when the old
