@@ -80,9 +80,9 @@ public final class CertificateAvailability: Sendable {
         var boundary: Date? = nil
         for (host, validity) in store.usableCertificates() {
             if accepts(validity, at: now) { covered.insert(host) }
-            for edge in [validity.notBefore, validity.notAfter] where edge > now {
-                boundary = min(boundary ?? edge, edge)
-            }
+            // The earliest future notBefore or notAfter: when time alone can change the answer.
+            if validity.notBefore > now { boundary = min(boundary ?? validity.notBefore, validity.notBefore) }
+            if validity.notAfter > now { boundary = min(boundary ?? validity.notAfter, validity.notAfter) }
         }
         quiet.withLock { $0 = (boundary ?? .distantFuture, 0) }
         return state.withLock { current in
